@@ -1,0 +1,63 @@
+{# Registers one view `raw.<table>` per table of the `core` source over the landing
+   files in BANK_TIERING_RAW_DIR (INTERFACES.md §2) and checks the landing contract:
+   a missing table or a missing required column (every column the source declares)
+   stops the run with a message that names it. Called from `on-run-start`. #}
+{% macro register_raw_sources() %}
+    {% if execute %}
+        {% set raw_dir = env_var('BANK_TIERING_RAW_DIR', 'data/raw') | trim | replace('\\', '/') %}
+        {% set raw_dir = raw_dir[:-1] if raw_dir.endswith('/') else raw_dir %}
+        {% set core_sources = graph.sources.values()
+            | selectattr('package_name', 'equalto', project_name)
+            | selectattr('source_name', 'equalto', 'core') | list %}
+        {% if core_sources | length > 0 %}
+            {% do run_query('create schema if not exists ' ~ core_sources[0].schema) %}
+        {% endif %}
+        {% for src in core_sources %}
+            {% set select_sql = raw_table_reader(raw_dir, src.name) %}
+            {% do run_query('create or replace view ' ~ src.schema ~ '.' ~ src.name ~ ' as ' ~ select_sql) %}
+            {% set relation = api.Relation.create(database=src.database, schema=src.schema, identifier=src.name) %}
+            {% set landed = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list %}
+            {% set missing = [] %}
+            {% for column_name in src.columns.keys() %}
+                {% if column_name | lower not in landed %}{% do missing.append(column_name) %}{% endif %}
+            {% endfor %}
+            {% if missing | length > 0 %}
+                {{ exceptions.raise_compiler_error(
+                    "Raw table '" ~ src.name ~ "' in " ~ raw_dir ~ " is missing required column(s): "
+                    ~ missing | join(', ') ~ " (INTERFACES.md §2).") }}
+            {% endif %}
+        {% endfor %}
+        {# The views must be visible to every thread's connection. #}
+        {% do adapter.commit() %}
+    {% endif %}
+    select 1
+{% endmacro %}
+
+{# The select that reads one landed table: `<table>.parquet`, else every
+   `<table>/**/*.parquet` partition, else `<table>.csv` (read as text, so a value that
+   does not parse becomes a `bad_type` quarantine row instead of a crash). #}
+{% macro raw_table_reader(raw_dir, table_name) %}
+    {{ return(adapter.dispatch('raw_table_reader', 'bank_tiering')(raw_dir, table_name)) }}
+{% endmacro %}
+
+{% macro duckdb__raw_table_reader(raw_dir, table_name) %}
+    {% set candidates = [
+        (raw_dir ~ '/' ~ table_name ~ '.parquet', "read_parquet('{path}')"),
+        (raw_dir ~ '/' ~ table_name ~ '/**/*.parquet', "read_parquet('{path}', union_by_name = true)"),
+        (raw_dir ~ '/' ~ table_name ~ '.csv', "read_csv('{path}', header = true, all_varchar = true)"),
+    ] %}
+    {% for path, reader in candidates %}
+        {% set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] %}
+        {% if found > 0 %}
+            {{ return('select * from ' ~ reader.replace('{path}', path)) }}
+        {% endif %}
+    {% endfor %}
+    {{ exceptions.raise_compiler_error(
+        "Raw table '" ~ table_name ~ "' not found: looked for " ~ candidates | map(attribute=0) | join(', ')
+        ~ " (set BANK_TIERING_RAW_DIR; INTERFACES.md §2).") }}
+{% endmacro %}
+
+{% macro spark__raw_table_reader(raw_dir, table_name) %}
+    {# Hadoop glob alternation: the single file or the folder of partitions. #}
+    {{ return('select * from parquet.`' ~ raw_dir ~ '/' ~ table_name ~ '{.parquet,/*.parquet}`') }}
+{% endmacro %}

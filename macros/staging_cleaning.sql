@@ -1,0 +1,138 @@
+{# Column name -> landed data type (lower case) of a raw relation, so the casts below
+   skip the text round trip when a Parquet column already has its logical type.
+   Empty at parse time (every column is then treated as text). #}
+{% macro landed_column_types(relation) %}
+    {% set landed = {} %}
+    {% if execute %}
+        {% for column in adapter.get_columns_in_relation(relation) %}
+            {% do landed.update({column.name | lower: column.data_type | lower}) %}
+        {% endfor %}
+    {% endif %}
+    {{ return(landed) }}
+{% endmacro %}
+
+{% macro is_text_type(data_type) %}
+    {{ return(data_type is none or data_type.startswith('varchar') or data_type.startswith('string')
+        or data_type.startswith('text') or data_type.startswith('char')) }}
+{% endmacro %}
+
+{# Trimmed text with empty strings as null. #}
+{% macro clean_string(column_name) -%}
+    nullif(trim(cast({{ column_name }} as {{ dbt.type_string() }})), '')
+{%- endmacro %}
+
+{# Trimmed, lower-cased code (codes are checked against seeds/reference/code_labels.csv). #}
+{% macro clean_code(column_name) -%}
+    lower({{ clean_string(column_name) }})
+{%- endmacro %}
+
+{# The typed value of a raw column: null when absent or unparseable. #}
+{% macro typed(column_name, data_type, landed) -%}
+    {%- set landed_type = landed.get(column_name | lower) -%}
+    {%- if is_text_type(landed_type) -%}
+        {{ dbt.safe_cast(clean_string(column_name), data_type) }}
+    {%- elif landed_type == data_type -%}
+        {{ column_name }}
+    {%- else -%}
+        {{ dbt.safe_cast(column_name, data_type) }}
+    {%- endif -%}
+{%- endmacro %}
+
+{# True when a raw value is present but does not parse as `data_type` (`bad_type`). #}
+{% macro is_bad_type(column_name, data_type, landed) -%}
+    {%- set landed_type = landed.get(column_name | lower) -%}
+    {%- if is_text_type(landed_type) -%}
+        ({{ clean_string(column_name) }} is not null and {{ typed(column_name, data_type, landed) }} is null)
+    {%- elif landed_type == data_type -%}
+        false
+    {%- else -%}
+        ({{ column_name }} is not null and {{ typed(column_name, data_type, landed) }} is null)
+    {%- endif -%}
+{%- endmacro %}
+
+{# Salted SHA-256 of a PII value (salt from BANK_TIERING_PII_SALT, METHODOLOGY.md §9). #}
+{% macro pii_hash(expression) -%}
+    {{ return(adapter.dispatch('pii_hash', 'bank_tiering')(expression)) }}
+{%- endmacro %}
+
+{% macro default__pii_hash(expression) -%}
+    case when {{ expression }} is not null then sha2(concat('{{ pii_salt() }}', {{ expression }}), 256) end
+{%- endmacro %}
+
+{% macro duckdb__pii_hash(expression) -%}
+    case when {{ expression }} is not null then sha256(concat('{{ pii_salt() }}', {{ expression }})) end
+{%- endmacro %}
+
+{% macro pii_salt() -%}
+    {{ env_var('BANK_TIERING_PII_SALT', 'bank-tiering-development-salt') | replace("'", "''") }}
+{%- endmacro %}
+
+{# Masked display form of a PII value: the first `keep_first` and last `keep_last`
+   characters stay and the rest become `*` (张*, 110***********1234, 138****5678);
+   a value too short for that keeps only its first character. #}
+{% macro pii_mask(expression, keep_first, keep_last) -%}
+    case
+        when {{ expression }} is null then null
+        when length({{ expression }}) <= {{ keep_first + keep_last }}
+            then concat(substring({{ expression }}, 1, 1), repeat('*', length({{ expression }}) - 1))
+        else concat(
+            substring({{ expression }}, 1, {{ keep_first }}),
+            repeat('*', length({{ expression }}) - {{ keep_first + keep_last }}),
+            substring({{ expression }}, length({{ expression }}) - {{ keep_last - 1 }}, {{ keep_last }})
+        )
+    end
+{%- endmacro %}
+
+{# First failing reason of a row, checks in precedence order (METHODOLOGY.md §9).
+   `checks` is a list of (condition, reason_code) pairs. #}
+{% macro first_failing_reason(checks) -%}
+    case
+    {%- for condition, reason_code in checks %}
+        when {{ condition }} then '{{ reason_code }}'
+    {%- endfor %}
+    end
+{%- endmacro %}
+
+{# True when a present code is not in its code set of seeds/reference/code_labels.csv. #}
+{% macro is_unknown_code(expression, code_set) -%}
+    ({{ expression }} is not null and {{ expression }} not in (
+        select code_labels.code from {{ ref('code_labels') }} as code_labels
+        where code_labels.code_set = '{{ code_set }}'
+    ))
+{%- endmacro %}
+
+{# The raw columns carried unchanged as `raw__<column>` for the quarantine record;
+   columns in `masked` carry that expression instead (PII never in clear). #}
+{% macro raw_columns(column_names, masked={}) -%}
+    {%- for column_name in column_names %}
+        {{ masked.get(column_name, column_name) }} as raw__{{ column_name }}{{ ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{# The quarantine record as JSON text, built from `raw__<column>` columns. #}
+{% macro raw_record_json(column_names) -%}
+    {{ return(adapter.dispatch('raw_record_json', 'bank_tiering')(column_names)) }}
+{%- endmacro %}
+
+{% macro default__raw_record_json(column_names) -%}
+    to_json(named_struct(
+        {%- for c in column_names %}
+        '{{ c }}', cast(raw__{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ))
+{%- endmacro %}
+
+{% macro duckdb__raw_record_json(column_names) -%}
+    cast(json_object(
+        {%- for c in column_names %}
+        '{{ c }}', cast(raw__{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        {%- endfor %}
+    ) as {{ dbt.type_string() }})
+{%- endmacro %}
+
+{# The names with a prefix, e.g. prefixed('raw__', ['a']) -> ['raw__a']. #}
+{% macro prefixed(prefix, names) %}
+    {% set result = [] %}
+    {% for name in names %}{% do result.append(prefix ~ name) %}{% endfor %}
+    {{ return(result) }}
+{% endmacro %}

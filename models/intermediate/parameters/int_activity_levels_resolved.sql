@@ -1,0 +1,1 @@
+{{ resolve_branch_overrides('activity_levels', ['activity_level'], ['min_transactions', 'max_transactions']) }}

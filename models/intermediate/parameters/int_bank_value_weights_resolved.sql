@@ -1,0 +1,1 @@
+{{ resolve_branch_overrides('bank_value_weights', ['sub_score'], ['weight']) }}

@@ -1,0 +1,1 @@
+{{ resolve_branch_overrides('probability_of_default', ['rating', 'customer_type'], ['probability_of_default']) }}

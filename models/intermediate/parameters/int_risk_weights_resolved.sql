@@ -1,0 +1,1 @@
+{{ resolve_branch_overrides('risk_weights', ['customer_type', 'collateral_type'], ['risk_weight']) }}

@@ -1,0 +1,1 @@
+{{ resolve_branch_overrides('transaction_unit_costs', ['channel'], ['transaction_cost']) }}
