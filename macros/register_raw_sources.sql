@@ -8,10 +8,12 @@
         {% set raw_dir = raw_dir[:-1] if raw_dir.endswith('/') else raw_dir %}
         {% set core_sources = graph.sources.values()
             | selectattr('package_name', 'equalto', project_name)
-            | selectattr('source_name', 'equalto', 'core') | list %}
+            | selectattr('source_name', 'equalto', 'core')
+            | rejectattr('name', 'equalto', 'landed_row_counts') | list %}
         {% if core_sources | length > 0 %}
             {% do run_query('create schema if not exists ' ~ core_sources[0].schema) %}
         {% endif %}
+        {% set counts = [] %}
         {% for src in core_sources %}
             {% set select_sql = raw_table_reader(raw_dir, src.name) %}
             {% do run_query('create or replace view ' ~ src.schema ~ '.' ~ src.name ~ ' as ' ~ select_sql) %}
@@ -26,7 +28,15 @@
                     "Raw table '" ~ src.name ~ "' in " ~ raw_dir ~ " is missing required column(s): "
                     ~ missing | join(', ') ~ " (INTERFACES.md §2).") }}
             {% endif %}
+            {% do counts.append("select '" ~ src.name ~ "' as source_table, count(*) as raw_rows from "
+                ~ src.schema ~ "." ~ src.name) %}
         {% endfor %}
+        {# The landing manifest: rows landed per table, what dq_reconciliation balances. #}
+        {% if counts | length > 0 %}
+            {% set manifest = core_sources[0].schema ~ '.landed_row_counts' %}
+            {% do run_query('drop table if exists ' ~ manifest) %}
+            {% do run_query('create table ' ~ manifest ~ ' as ' ~ counts | join(' union all ')) %}
+        {% endif %}
         {# The views must be visible to every thread's connection. #}
         {% do adapter.commit() %}
     {% endif %}

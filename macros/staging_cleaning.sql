@@ -109,23 +109,23 @@
     {%- endfor %}
 {%- endmacro %}
 
-{# The quarantine record as JSON text, built from `raw__<column>` columns. #}
-{% macro raw_record_json(column_names) -%}
-    {{ return(adapter.dispatch('raw_record_json', 'bank_tiering')(column_names)) }}
+{# A quarantined record as JSON text of its columns (each `<prefix><column>`), values as text. #}
+{% macro record_json(column_names, prefix='') -%}
+    {{ return(adapter.dispatch('record_json', 'bank_tiering')(column_names, prefix)) }}
 {%- endmacro %}
 
-{% macro default__raw_record_json(column_names) -%}
+{% macro default__record_json(column_names, prefix) -%}
     to_json(named_struct(
         {%- for c in column_names %}
-        '{{ c }}', cast(raw__{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        '{{ c }}', cast({{ prefix }}{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
     ))
 {%- endmacro %}
 
-{% macro duckdb__raw_record_json(column_names) -%}
+{% macro duckdb__record_json(column_names, prefix) -%}
     cast(json_object(
         {%- for c in column_names %}
-        '{{ c }}', cast(raw__{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
+        '{{ c }}', cast({{ prefix }}{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
     ) as {{ dbt.type_string() }})
 {%- endmacro %}

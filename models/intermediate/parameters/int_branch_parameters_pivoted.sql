@@ -25,3 +25,5 @@ final as (
 )
 
 select * from final
+
+-- depends_on: {{ ref('scalar_parameters') }}

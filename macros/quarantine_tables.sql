@@ -1,0 +1,54 @@
+{# What dq_quarantine and dq_reconciliation know about each raw table: its key (the
+   record_key of a quarantined row), its landed columns (the raw_record of a row failing
+   in staging), the model holding its clean rows at the end, and, for tables with
+   cross-table checks, the validation query and the staged columns it reports. #}
+{% macro quarantine_tables() %}
+    {{ return({
+        'customers': {'key': ['customer_id'], 'clean': 'stg_core__customers', 'validation': none,
+            'raw': ['customer_id', 'customer_type', 'customer_name', 'id_number', 'phone', 'birth_date',
+                'gender', 'occupation', 'annual_income', 'industry_code', 'emerging_tag', 'group_id',
+                'annual_sales', 'total_assets', 'employee_count', 'branch_id', 'onboard_date', 'close_date']},
+        'accounts': {'key': ['account_id'], 'clean': 'int_accounts_validated', 'validation': validated_accounts(),
+            'staged': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date', 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type'],
+            'raw': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date',
+                'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type']},
+        'balances': {'key': ['account_id', 'balance_date'], 'clean': 'int_balances_validated',
+            'validation': validated_balances(), 'staged': ['account_id', 'balance_date', 'balance', 'currency'], 'raw': ['account_id', 'balance_date', 'balance']},
+        'transactions': {'key': ['txn_id'], 'clean': 'int_transactions_validated',
+            'validation': validated_transactions(),
+            'staged': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by'],
+            'raw': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by']},
+        'fees': {'key': ['fee_id'], 'clean': 'int_fees_validated', 'validation': validated_fees(),
+            'staged': ['fee_id', 'customer_id', 'account_id', 'fee_date', 'fee_type', 'amount', 'currency'],
+            'raw': ['fee_id', 'customer_id', 'account_id', 'fee_date', 'fee_type', 'amount', 'currency']},
+        'ftp_rates': {'key': ['product_family', 'term_months', 'effective_date'], 'clean': 'stg_core__ftp_rates',
+            'validation': none, 'raw': ['product_family', 'term_months', 'effective_date', 'ftp_rate']},
+        'credit_ratings': {'key': ['customer_id', 'rating_date'], 'clean': 'int_credit_ratings_validated',
+            'validation': validated_customer_children('stg_core__credit_ratings'),
+            'staged': ['customer_id', 'rating_date', 'rating'], 'raw': ['customer_id', 'rating_date', 'rating']},
+        'relationship_surveys': {'key': ['customer_id', 'survey_date'],
+            'clean': 'int_relationship_surveys_validated',
+            'validation': validated_customer_children('stg_core__relationship_surveys'),
+            'staged': ['customer_id', 'survey_date', 'satisfaction_score', 'has_cooperation_agreement',
+                'is_executive_vip', 'wallet_share'],
+            'raw': ['customer_id', 'survey_date', 'satisfaction_score', 'has_cooperation_agreement',
+                'executive_is_vip', 'wallet_share']},
+        'fx_rates': {'key': ['currency', 'rate_date'], 'clean': 'stg_core__fx_rates', 'validation': none,
+            'raw': ['currency', 'rate_date', 'cny_per_unit']},
+        'prospects': {'key': ['prospect_id'], 'clean': 'stg_core__prospects', 'validation': none,
+            'raw': ['prospect_id', 'prospect_name', 'customer_type', 'industry_code', 'branch_id',
+                'annual_sales', 'total_assets', 'sales_growth_rate', 'market_influence_score',
+                'chain_influence_score', 'product_fit_score', 'marketing_feasibility_score',
+                'product_advantage_score', 'service_convenience_score']},
+    }) }}
+{% endmacro %}
+
+{# `a|b|c` text key of a record from its key columns (null parts shown as empty). #}
+{% macro record_key(column_names, prefix='') -%}
+    {%- set parts = [] -%}
+    {%- for c in column_names -%}
+        {%- if not loop.first %}{% do parts.append("'|'") %}{% endif -%}
+        {%- do parts.append("coalesce(cast(" ~ prefix ~ c ~ " as " ~ dbt.type_string() ~ "), '')") -%}
+    {%- endfor -%}
+    {{ dbt.concat(parts) }}
+{%- endmacro %}
