@@ -583,7 +583,7 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
     churn = (~new) & (~strategic) & (rng.random(n) < 0.04)
     close = np.where(churn, s0 + rng.integers(20, 540, n), NA_DAY)
     # classes: 0 active, 1 moderate, 2 occasional, 3 dormant, 4 fading
-    act_probs = np.array([[.30, .30, .22, .10, .08], [.55, .25, .10, .06, .04],
+    act_probs = np.array([[.32, .30, .23, .09, .06], [.55, .25, .10, .06, .04],
                           [.45, .30, .13, .08, .04]])
     act = _choice_by_group(rng, ctype, act_probs)
     act = np.where((strategic | new) & (act == 3), 1, act)
@@ -1054,7 +1054,7 @@ def _fees_month(
                       [.50, .05, .10, .10, .15, .05, .05]])
     ftype = _choice_by_group(rng, c.ctype[cust], probs)
     med = np.array([30.0, 800, 400, 40, 5000, 8000, 150])[ftype]
-    med = med * np.where(c.ctype[cust] == RETAIL, 1.0, 12.0)
+    med = med * np.where(c.ctype[cust] == RETAIL, 1.0, 6.0)
     amount = rng.lognormal(np.log(med), 0.9)
     usd = ((ftype == 6) & (rng.random(len(cust)) < 0.6)) | (rng.random(len(cust)) < 0.02)
     amount = np.maximum(np.round(np.where(usd, amount / FX_START[USD], amount), 2), 1.0)
@@ -1234,10 +1234,10 @@ def _credit_ratings(seed: int, c: Customers, a: Accounts, start: date) -> pa.Tab
     rating = _choice_by_group(rng, group, probs)
     rating = np.where(worst >= 3, np.where(rng.random(n) < 0.5, 6, 7), rating)
     rating = np.where(worst == 2, np.maximum(rating, 5), rating)
-    first = s0 - rng.integers(30, 700, n)
+    first = np.maximum(s0 - rng.integers(30, 700, n), c.onboard)
     ch1 = rated & (rng.random(n) < 0.35)
     ch2 = ch1 & (rng.random(n) < 0.3)
-    d1 = s0 + rng.integers(0, 540, n)
+    d1 = np.maximum(s0, first + 30) + rng.integers(0, 540, n)
     d2 = d1 + rng.integers(30, 200, n)
     step1 = np.where(rng.random(n) < 0.55, 1, -1)
     step2 = np.where(rng.random(n) < 0.5, 1, -1)
@@ -1264,8 +1264,10 @@ def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
     k = (rng.random(n) < p) * (1 + (rng.random(n) < 0.4) + (rng.random(n) < 0.15))
     cust = np.repeat(np.arange(n), k)
     nth = np.arange(len(cust)) - np.repeat(np.cumsum(k) - k, k)
-    first = s0 - rng.integers(30, 365, n)
+    first = np.maximum(s0 - rng.integers(30, 365, n), c.onboard + 14)
     day = first[cust] + nth * rng.integers(90, 270, len(cust))
+    alive = day < c.close[cust]
+    cust, day = cust[alive], day[alive]
     m = len(cust)
     ct = c.ctype[cust]
     score = np.round(np.clip(rng.normal(74, 12, m), 0, 100), 1)

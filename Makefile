@@ -1,0 +1,39 @@
+# Two commands (README): `make run` and `make test`. Everything else is a step of those.
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup run test lint unit-tests python-tests clean benchmark
+
+# Create .venv and install the pinned dependencies of requirements.lock (resolved by uv
+# from pyproject.toml: `uv pip compile pyproject.toml --extra dev -o requirements.lock`).
+$(STAMP): requirements.lock pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"
+	$(BIN)/python -m pip install --quiet -r requirements.lock
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+# Generate the sample raw data when data/raw has none, `dbt build`, print the summary.
+run: setup
+	$(BIN)/bank-tiering run
+
+# Everything CI runs: lint (ruff, sqlfluff) and the test suite (pytest builds the dbt
+# project on hand-made and generated raw data, runs every dbt data and unit test).
+test: setup lint python-tests
+
+lint: setup
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/sqlfluff lint models macros tests analyses --processes 2
+
+python-tests: setup
+	$(BIN)/pytest -q
+
+benchmark: setup
+	$(BIN)/python scripts/benchmark_contribution.py
+
+clean:
+	rm -rf target logs data/warehouse.duckdb

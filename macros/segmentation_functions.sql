@@ -1,0 +1,67 @@
+{# Helpers of the segmentation models (METHODOLOGY.md §3–8). Documented in
+   macros/_segmentation__macros.yml. #}
+
+{# The exact (interpolated) median of `expression` as an aggregate: DuckDB `median`,
+   Spark `percentile(x, 0.5)`, ANSI `percentile_cont` elsewhere — never an approximate
+   quantile (METHODOLOGY.md §5). #}
+{% macro segmentation_exact_median(expression) -%}
+    {{ return(adapter.dispatch('segmentation_exact_median', 'bank_tiering')(expression)) }}
+{%- endmacro %}
+
+{% macro default__segmentation_exact_median(expression) -%}
+    percentile_cont(0.5) within group (order by {{ expression }})
+{%- endmacro %}
+
+{% macro duckdb__segmentation_exact_median(expression) -%}
+    median({{ expression }})
+{%- endmacro %}
+
+{% macro spark__segmentation_exact_median(expression) -%}
+    percentile({{ expression }}, 0.5)
+{%- endmacro %}
+
+{# `expression` limited to [lower, upper]; a null stays null. #}
+{% macro segmentation_clamp(expression, lower, upper) -%}
+    greatest(least({{ expression }}, {{ upper }}), {{ lower }})
+{%- endmacro %}
+
+{# Mean of the non-null expressions; null when all are null. #}
+{% macro segmentation_mean_of_present(expressions) -%}
+    (
+        ({% for e in expressions %}coalesce({{ e }}, 0){{ ' + ' if not loop.last }}{% endfor %})
+        / nullif({% for e in expressions %}case when {{ e }} is not null then 1 else 0 end{{ ' + ' if not loop.last }}{% endfor %}, 0)
+    )
+{%- endmacro %}
+
+{# True when `value` lies in the half-open band [lower_column, upper_column); a null
+   bound is open. A null value is in no band. #}
+{% macro segmentation_in_band(value, lower_column, upper_column) -%}
+    ({{ value }} is not null
+        and ({{ lower_column }} is null or {{ value }} >= {{ lower_column }})
+        and ({{ upper_column }} is null or {{ value }} < {{ upper_column }}))
+{%- endmacro %}
+
+{# True when a present customer value meets a floor; a null floor is not set (always
+   met), a missing value never meets a set floor (METHODOLOGY.md §4). #}
+{% macro segmentation_meets_floor(value, floor_column) -%}
+    ({{ floor_column }} is null or ({{ value }} is not null and {{ value }} >= {{ floor_column }}))
+{%- endmacro %}
+
+{# The day `days` (a column or number) before `date_expression`, as a date. #}
+{% macro segmentation_days_before(days, date_expression) -%}
+    cast({{ dbt.dateadd('day', '-1 * (' ~ days ~ ')', date_expression) }} as date)
+{%- endmacro %}
+
+{# Completed years between `start_date` and `end_date` (age on `end_date`). #}
+{% macro segmentation_completed_years(start_date, end_date) -%}
+    (
+        extract(year from {{ end_date }}) - extract(year from {{ start_date }})
+        - case
+            when extract(month from {{ end_date }}) < extract(month from {{ start_date }})
+                or (extract(month from {{ end_date }}) = extract(month from {{ start_date }})
+                    and extract(day from {{ end_date }}) < extract(day from {{ start_date }}))
+                then 1
+            else 0
+        end
+    )
+{%- endmacro %}

@@ -1,0 +1,105 @@
+{{ config(materialized='table') }}
+{#- Customer-initiated transactions of every customer-month (METHODOLOGY.md §5, §7): in
+    the period (activity sub-score), in the activity window and in the dormancy window.
+    "The N days ending at period end" are the dates d with period_end − N < d ≤
+    period_end (§7); a transaction's date is the date of its txn_ts. Daily counts per
+    customer are joined to the customer-months by customer and date range (an equi-join
+    on customer_id with a range filter, no correlated subquery). -#}
+with
+
+int_transactions_validated as (
+    select
+        customer_id,
+        txn_date
+    from {{ ref('int_transactions_validated') }}
+    where is_customer_initiated
+),
+
+int_customer_months_joined as (
+    select
+        customer_id,
+        period_month,
+        period_end,
+        parameter_branch_id
+    from {{ ref('int_customer_months_joined') }}
+),
+
+int_branch_parameters_pivoted as (
+    select
+        branch_id,
+        activity_window_days,
+        dormant_window_days
+    from {{ ref('int_branch_parameters_pivoted') }}
+),
+
+daily_transactions as (
+    select
+        customer_id,
+        txn_date,
+        count(*) as transactions
+    from int_transactions_validated
+    group by
+        customer_id,
+        txn_date
+),
+
+windows as (
+    select
+        int_customer_months_joined.customer_id,
+        int_customer_months_joined.period_month,
+        int_customer_months_joined.period_end,
+        {{ segmentation_days_before('int_branch_parameters_pivoted.activity_window_days', 'int_customer_months_joined.period_end') }}
+            as activity_window_after,
+        {{ segmentation_days_before('int_branch_parameters_pivoted.dormant_window_days', 'int_customer_months_joined.period_end') }}
+            as dormant_window_after
+    from int_customer_months_joined
+    left join int_branch_parameters_pivoted
+        on int_customer_months_joined.parameter_branch_id = int_branch_parameters_pivoted.branch_id
+),
+
+windows_bounded as (
+    select
+        *,
+        -- the earliest date any of the three counts needs, exclusive
+        least(
+            {{ segmentation_days_before('1', 'period_month') }},
+            activity_window_after,
+            dormant_window_after
+        ) as lookback_after
+    from windows
+),
+
+counted as (
+    select
+        windows_bounded.customer_id,
+        windows_bounded.period_month,
+        sum(
+            case when daily_transactions.txn_date >= windows_bounded.period_month then daily_transactions.transactions else 0 end
+        ) as period_transactions,
+        sum(
+            case when daily_transactions.txn_date > windows_bounded.activity_window_after then daily_transactions.transactions else 0 end
+        ) as activity_window_transactions,
+        sum(
+            case when daily_transactions.txn_date > windows_bounded.dormant_window_after then daily_transactions.transactions else 0 end
+        ) as dormant_window_transactions
+    from windows_bounded
+    left join daily_transactions
+        on windows_bounded.customer_id = daily_transactions.customer_id
+        and daily_transactions.txn_date <= windows_bounded.period_end
+        and daily_transactions.txn_date > windows_bounded.lookback_after
+    group by
+        windows_bounded.customer_id,
+        windows_bounded.period_month
+),
+
+final as (
+    select
+        customer_id,
+        period_month,
+        cast(coalesce(period_transactions, 0) as integer) as period_transactions,
+        cast(coalesce(activity_window_transactions, 0) as integer) as activity_window_transactions,
+        cast(coalesce(dormant_window_transactions, 0) as integer) as dormant_window_transactions
+    from counted
+)
+
+select * from final

@@ -1,0 +1,141 @@
+"""Command line of the customer-tiering warehouse: `bank-tiering --help`."""
+
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import sys
+from datetime import date
+from pathlib import Path
+
+import click
+import duckdb
+
+from bank_tiering.project import Settings, raw_data_present, run_dbt
+
+log = logging.getLogger("bank_tiering")
+
+
+@click.group()
+@click.option("-v", "--verbose", is_flag=True, help="Log debug messages.")
+def main(verbose: bool) -> None:
+    """Bank customer-tiering warehouse (dbt + DuckDB)."""
+    logging.basicConfig(
+        level=logging.DEBUG if verbose else logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+    )
+
+
+@main.command()
+@click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
+              help="Output folder (default: BANK_TIERING_RAW_DIR or data/raw).")
+@click.option("--customers", default=2000, show_default=True, help="Number of customers.")
+@click.option("--months", default=12, show_default=True, help="Months of daily balances.")
+@click.option("--start-month", default="2025-01-01", show_default=True,
+              help="First month of balances (YYYY-MM-01).")
+@click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same files).")
+@click.option("--bad-rows", default=0, show_default=True,
+              help="Inject about this many bad rows of every METHODOLOGY.md §9 reason.")
+@click.option("--balances-layout", type=click.Choice(["monthly", "single"]), default="monthly",
+              show_default=True, help="balances/<YYYY-MM>.parquet partitions or one file.")
+@click.option("--no-progress", is_flag=True, help="Hide the progress bar.")
+def generate(out_dir: Path | None, customers: int, months: int, start_month: str, seed: int,
+             bad_rows: int, balances_layout: str, no_progress: bool) -> None:
+    """Write sample raw extracts of the full landing contract (INTERFACES.md §2)."""
+    from bank_tiering.generator import generate as generate_raw
+
+    target = out_dir if out_dir is not None else Settings.from_env().raw_dir
+    counts = generate_raw(
+        Path(target), customers=customers, months=months, seed=seed,
+        start_month=date.fromisoformat(start_month), bad_rows=bad_rows,
+        balances_layout=balances_layout, progress=not no_progress,
+    )
+    for table, rows in counts.items():
+        click.echo(f"{table:<22}{rows:>14,}")
+
+
+@main.command()
+@click.option("--customers", default=2000, show_default=True,
+              help="Customers to generate when the raw folder is empty.")
+@click.option("--months", default=12, show_default=True,
+              help="Months to generate when the raw folder is empty.")
+@click.option("--seed", default=42, show_default=True, help="Seed of the generated sample.")
+@click.option("--full-refresh", is_flag=True, help="Rebuild incremental facts from scratch.")
+def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
+    """Generate sample data if the raw folder is empty, run `dbt build`, print a summary."""
+    settings = Settings.from_env()
+    if not raw_data_present(settings.raw_dir):
+        click.echo(f"No raw extracts in {settings.raw_dir}: generating a sample "
+                   f"({customers:,} customers × {months} months, seed {seed}).")
+        from bank_tiering.generator import generate as generate_raw
+
+        generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed)
+    args = ["build"] + (["--full-refresh"] if full_refresh else [])
+    result = run_dbt(args, settings)
+    if not result.success:
+        click.echo("dbt build failed: see the messages above (logs/dbt.log has the detail).",
+                   err=True)
+        sys.exit(1)
+    print_build_summary(settings.duckdb_path)
+
+
+@main.command()
+def summary() -> None:
+    """Print the summary of the last build."""
+    print_build_summary(Settings.from_env().duckdb_path)
+
+
+@main.command()
+@click.argument("serving", type=click.Path(path_type=Path))
+def publish(serving: Path) -> None:
+    """Copy the built warehouse to SERVING atomically, for BI readers.
+
+    DuckDB allows one writer per file and a reader blocks the writer, so BI tools read
+    a published copy: the copy is written beside SERVING and renamed over it, so open
+    readers keep the old file and new connections see the new one.
+    """
+    built = Settings.from_env().duckdb_path
+    serving.parent.mkdir(parents=True, exist_ok=True)
+    tmp = serving.with_name(serving.name + ".tmp")
+    shutil.copyfile(built, tmp)
+    os.replace(tmp, serving)
+    click.echo(f"Published {built} -> {serving}")
+
+
+def print_build_summary(duckdb_path: Path) -> None:
+    """Rows per layer, quarantine by reason, and the segment summary of the latest month."""
+    with duckdb.connect(str(duckdb_path), read_only=True) as con:
+        layers = con.execute(
+            """
+            select table_schema, count(*) as objects, sum(estimated_size) as rows
+            from duckdb_tables()
+            where table_schema in ('staging', 'intermediate', 'marts', 'data_quality')
+            group by table_schema
+            order by table_schema
+            """
+        ).fetchall()
+        click.echo("\nTables built (rows are DuckDB's estimates; views not counted):")
+        for schema, objects, rows in layers:
+            click.echo(f"  {schema:<14}{objects:>4} tables {int(rows or 0):>14,} rows")
+        reasons = con.execute(
+            """
+            select source_table, reason_code, count(*) as n_rows
+            from data_quality.dq_quarantine
+            group by source_table, reason_code
+            order by source_table, reason_code
+            """
+        ).fetchall()
+        click.echo(f"\nQuarantined rows: {sum(r[2] for r in reasons):,}")
+        for table, reason, n in reasons:
+            click.echo(f"  {table:<22}{reason:<18}{n:>10,}")
+        unbalanced = con.execute(
+            "select count(*) from data_quality.dq_reconciliation "
+            "where raw_rows != clean_rows + quarantined_rows"
+        ).fetchone()
+        click.echo("Reconciliation: " + ("balanced" if unbalanced == (0,) else "NOT BALANCED"))
+        try:
+            from bank_tiering.summary import print_summary
+        except ImportError:
+            return
+        print_summary(con)

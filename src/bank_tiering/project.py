@@ -1,0 +1,72 @@
+"""Where the project lives and how dbt is invoked (INTERFACES.md §1)."""
+
+from __future__ import annotations
+
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from dbt.cli.main import dbtRunner, dbtRunnerResult
+
+log = logging.getLogger(__name__)
+
+PROJECT_DIR = Path(__file__).resolve().parents[2]
+RAW_TABLES = (
+    "customers",
+    "accounts",
+    "balances",
+    "transactions",
+    "fees",
+    "ftp_rates",
+    "credit_ratings",
+    "relationship_surveys",
+    "fx_rates",
+    "prospects",
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The environment variables of INTERFACES.md §1, with their defaults."""
+
+    raw_dir: Path
+    duckdb_path: Path
+
+    @classmethod
+    def from_env(cls) -> Settings:
+        raw = Path(os.environ.get("BANK_TIERING_RAW_DIR", "data/raw"))
+        db = Path(os.environ.get("BANK_TIERING_DUCKDB", "data/warehouse.duckdb"))
+        return cls(raw_dir=_absolute(raw), duckdb_path=_absolute(db))
+
+
+def _absolute(path: Path) -> Path:
+    return path if path.is_absolute() else (PROJECT_DIR / path).resolve()
+
+
+def raw_data_present(raw_dir: Path) -> bool:
+    """True when every raw table has a file or a partition folder in raw_dir."""
+    for table in RAW_TABLES:
+        single = [raw_dir / f"{table}.parquet", raw_dir / f"{table}.csv"]
+        folder = raw_dir / table
+        if not any(p.exists() for p in single) and not (
+            folder.is_dir() and any(folder.rglob("*.parquet"))
+        ):
+            return False
+    return True
+
+
+def run_dbt(args: list[str], settings: Settings) -> dbtRunnerResult:
+    """Run one dbt command in-process against this project with the given settings."""
+    os.environ["BANK_TIERING_RAW_DIR"] = str(settings.raw_dir)
+    os.environ["BANK_TIERING_DUCKDB"] = str(settings.duckdb_path)
+    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    full = [
+        *args,
+        "--project-dir",
+        str(PROJECT_DIR),
+        "--profiles-dir",
+        str(PROJECT_DIR / "profiles"),
+    ]
+    log.info("dbt %s", " ".join(args))
+    return dbtRunner().invoke(full)
