@@ -71,3 +71,14 @@
     {# Hadoop glob alternation: the single file or the folder of partitions. #}
     {{ return('select * from parquet.`' ~ raw_dir ~ '/' ~ table_name ~ '{.parquet,/*.parquet}`') }}
 {% endmacro %}
+
+{# The relation of a landed raw table, for introspection (column types) without adding
+   a dependency on the source: models that read it through another model use this. #}
+{% macro raw_relation(table_name) %}
+    {% if execute %}
+        {% for node in graph.sources.values() if node.source_name == 'core' and node.name == table_name %}
+            {{ return(api.Relation.create(database=node.database, schema=node.schema, identifier=node.name)) }}
+        {% endfor %}
+    {% endif %}
+    {{ return(none) }}
+{% endmacro %}

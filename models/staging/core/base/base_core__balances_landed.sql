@@ -1,0 +1,9 @@
+{#- The landed balances as they are: the one reader of the raw table, shared by the
+    typed/checked rows (base_core__balances) and the month profile. -#}
+with
+
+source as (
+    select * from {{ source('core', 'balances') }}
+)
+
+select * from source
