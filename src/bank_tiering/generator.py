@@ -184,7 +184,9 @@ GIVEN_CHARS = tuple(
     "伟芳娜敏静丽强磊军洋勇艳杰娟涛明超霞平刚桂英华玉兰萍红建文辉力鹏飞宇浩然涵欣怡梓轩雨婷"
     "思佳俊晨阳嘉琪博志秀梅海燕丹凯瑞琳"
 )
-BRAND_CHARS = tuple("华信恒泰瑞丰鑫达宏远盛隆嘉和安康博创新科联通金源德兴中海天润宇晟辰锦方正永立泽凯")
+BRAND_CHARS = tuple(
+    "华信恒泰瑞丰鑫达宏远盛隆嘉和安康博创新科联通金源德兴中海天润宇晟辰锦方正永立泽凯"
+)
 _USCC_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 # RNG stream ids
@@ -476,6 +478,7 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
     birth[ir] = (s0 - age[ir] * 365.25).astype(np.int64)
     adult = birth + int(18.2 * 365.25)
     onboard = np.where(is_r, np.maximum(onboard, adult), onboard)
+    new = onboard >= s0
     gender_idx = np.where(is_r, _choice(rng, n, [0.5, 0.49, 0.01]), -1)
     income = np.full(n, np.nan)
     inc_med = np.array([90_000, 300_000, 1_500_000])[np.maximum(wealth, 0)]
@@ -581,7 +584,7 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
 
     # --- lifecycle and activity -----------------------------------------------------
     churn = (~new) & (~strategic) & (rng.random(n) < 0.04)
-    close = np.where(churn, s0 + rng.integers(20, 540, n), NA_DAY)
+    close = np.where(churn, np.maximum(s0 + rng.integers(20, 540, n), onboard + 60), NA_DAY)
     # classes: 0 active, 1 moderate, 2 occasional, 3 dormant, 4 fading
     act_probs = np.array([[.32, .30, .23, .09, .06], [.55, .25, .10, .06, .04],
                           [.45, .30, .13, .08, .04]])
@@ -755,7 +758,10 @@ def _holdings(c: Customers, rng: np.random.Generator) -> list[tuple[str, np.ndar
     ins = c.ctype == INSTITUTION
     rich = np.where(c.wealth >= 1, 1.0, 0.0)
     hnw = c.wealth == 2
-    u = lambda: rng.random(n)  # noqa: E731 - tiny local sampler
+
+    def u() -> np.ndarray:
+        return rng.random(n)
+
     occ = c.occupation
     owner = np.isin(occ, [2, 4])
     k70 = np.zeros(n, dtype=bool)
@@ -1257,6 +1263,7 @@ def _credit_ratings(seed: int, c: Customers, a: Accounts, start: date) -> pa.Tab
 
 
 def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
+    """One to three CRM surveys for some customers (more for corporates and the wealthy)."""
     rng = _rng(seed, _S_SURVEY)
     s0 = _epoch_day(start)
     n = c.n
@@ -1265,7 +1272,9 @@ def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
     cust = np.repeat(np.arange(n), k)
     nth = np.arange(len(cust)) - np.repeat(np.cumsum(k) - k, k)
     first = np.maximum(s0 - rng.integers(30, 365, n), c.onboard + 14)
-    day = first[cust] + nth * rng.integers(90, 270, len(cust))
+    gaps = np.where(nth == 0, 0, rng.integers(90, 270, len(cust)))
+    csum = np.cumsum(gaps)
+    day = first[cust] + csum - np.repeat(csum[np.cumsum(k[k > 0]) - k[k > 0]], k[k > 0])
     alive = day < c.close[cust]
     cust, day = cust[alive], day[alive]
     m = len(cust)
@@ -1286,6 +1295,7 @@ def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
 
 
 def _prospects(seed: int, n_customers: int) -> pa.Table:
+    """About ``customers / 20`` corporate and institution prospects with all scores."""
     rng = _rng(seed, _S_PROSPECT)
     n = max(10, n_customers // 20)
     inst = rng.random(n) < 0.15

@@ -136,9 +136,10 @@ class _Injector:
         self.layout = balances_layout
         self.con = duckdb.connect()
         self.con.execute("SET preserve_insertion_order = true")
+        self.con.execute("SET enable_progress_bar = false")
         self.extra: dict[str, list[Row]] = defaultdict(list)
         self.truth: list[dict[str, Any]] = []
-        self.used: dict[str, set[tuple[Any, ...]]] = defaultdict(set)
+        self.used: dict[str, set[tuple[Any, ...]]] = defaultdict(set)  # exclusive templates
         self.counter: dict[str, int] = defaultdict(int)
         next_month = date(start.year + start.month // 12, start.month % 12 + 1, 1)
         self.month0_days = [start + timedelta(d) for d in range((next_month - start).days)]
@@ -171,27 +172,38 @@ class _Injector:
     def _key(self, table: str, row: Row) -> tuple[Any, ...]:
         return tuple(row[k] for k in RECORD_KEYS[table])
 
-    def templates(self, table: str, n: int, where: str = "true") -> list[Row]:
-        """``n`` distinct valid rows of ``table``, never handed out before."""
+    def templates(self, table: str, n: int, where: str = "true",
+                  exclusive: bool = False) -> list[Row]:
+        """``n`` valid rows of ``table`` (copies; the originals stay untouched).
+
+        ``exclusive`` rows are distinct and never handed out as exclusive again: they
+        become exact-duplicate sources or duplicate-key originals, so a row must not
+        play both parts.  One request takes at most half of the rows still free, so a
+        small table always has some left for the next exclusive recipe.
+        Non-exclusive rows (for copies that get a fresh, null or orphan key) cycle
+        through the table when it is small.
+        """
         keys = ", ".join(f'"{k}"' for k in RECORD_KEYS[table])
-        limit = n + len(self.used[table])
+        if exclusive:
+            free = self._scalar(f"SELECT count(*) FROM v_{table} WHERE {where}")
+            n = min(n, max(1, (free - len(self.used[table])) // 2))
+        limit = n + len(self.used[table]) if exclusive else n
         res = self.con.execute(
             f"SELECT * FROM v_{table} WHERE {where} "
             f"ORDER BY md5(concat_ws('|', {keys}, '{self.seed}')) LIMIT {limit}"
         )
         cols = [d[0] for d in res.description]
-        out: list[Row] = []
-        for values in res.fetchall():
-            row = dict(zip(cols, values, strict=True))
-            key = self._key(table, row)
-            if key in self.used[table]:
-                continue
-            self.used[table].add(key)
-            out.append(row)
-            if len(out) == n:
-                break
-        if not out:
+        found = [dict(zip(cols, values, strict=True)) for values in res.fetchall()]
+        if not found:
             raise RuntimeError(f"no template rows in {table} where {where}")
+        if not exclusive:
+            return [dict(found[i % len(found)]) for i in range(n)]
+        out: list[Row] = []
+        for row in found:
+            key = self._key(table, row)
+            if key not in self.used[table] and len(out) < n:
+                self.used[table].add(key)
+                out.append(row)
         return out
 
     def fresh(self, kind: str) -> str:
@@ -294,7 +306,7 @@ def _missing_key(table: str, column: str) -> Callable[[_Injector, int], None]:
 
 def _exact_duplicate(table: str, where: str = "true") -> Callable[[_Injector, int], None]:
     def recipe(inj: _Injector, k: int) -> None:
-        for row in inj.templates(table, k, where):
+        for row in inj.templates(table, k, where, exclusive=True):
             inj.add(table, row, "exact_duplicate")
     return recipe
 
@@ -349,7 +361,7 @@ def _dup_original(table: str, change: Change, where: str = "true"
                   ) -> Callable[[_Injector, int], None]:
     """A conflicting copy of a real row: the original and the copy are duplicate_key."""
     def recipe(inj: _Injector, k: int) -> None:
-        for row in inj.templates(table, k, where):
+        for row in inj.templates(table, k, where, exclusive=True):
             inj.mark(table, row, "duplicate_key")
             other = dict(row)
             for col, val in change.items():
@@ -482,8 +494,8 @@ RECIPES: dict[tuple[str, str], Callable[[_Injector, int], None]] = {
     ("ftp_rates", "bad_type"): _fresh_date_mutate("ftp_rates", "effective_date", "bad_type", [
         {"ftp_rate": "abc"}, {"term_months": "twelve"},
     ]),
-    ("ftp_rates", "unknown_code"): _mutate("ftp_rates", "unknown_code", None,
-                                           [{"product_family": "crypto"}]),
+    ("ftp_rates", "unknown_code"): _fresh_date_mutate(
+        "ftp_rates", "effective_date", "unknown_code", [{"product_family": "crypto"}]),
     ("ftp_rates", "exact_duplicate"): _exact_duplicate("ftp_rates"),
     ("ftp_rates", "duplicate_key"): _dup_fresh(
         "ftp_rates", {"ftp_rate": _bump("ftp_rate", 0.001, 5)}, date_col="effective_date"),

@@ -11,7 +11,7 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 
 log = logging.getLogger(__name__)
 
-PROJECT_DIR = Path(__file__).resolve().parents[2]
+PROJECT_DIR = Path(os.environ.get("BANK_TIERING_PROJECT_DIR", Path(__file__).resolve().parents[2]))
 RAW_TABLES = (
     "customers",
     "accounts",

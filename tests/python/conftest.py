@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,14 +23,27 @@ class Build:
         self.target = workdir / "target"
         self.logs = workdir / "logs"
 
+        self._snapshot: Path | None = None
+
     def dbt(self, *args: str):
+        self._snapshot = None
         return run_dbt(
             [*args, "--target-path", str(self.target), "--log-path", str(self.logs)],
             self.settings,
         )
 
     def query(self, sql: str) -> list[tuple]:
-        with duckdb.connect(str(self.settings.duckdb_path), read_only=True) as con:
+        """Query a copy of the warehouse: dbt-duckdb keeps its in-process connection open,
+        and DuckDB refuses a second connection with another configuration."""
+        if self._snapshot is None:
+            self._snapshot = self.settings.duckdb_path.with_suffix(".snapshot.duckdb")
+            shutil.copyfile(self.settings.duckdb_path, self._snapshot)
+            wal = Path(f"{self.settings.duckdb_path}.wal")
+            snapshot_wal = Path(f"{self._snapshot}.wal")
+            snapshot_wal.unlink(missing_ok=True)
+            if wal.exists():
+                shutil.copyfile(wal, snapshot_wal)
+        with duckdb.connect(str(self._snapshot), read_only=True) as con:
             return con.execute(sql).fetchall()
 
 

@@ -1,0 +1,152 @@
+"""Short summary of the segmentation marts for the latest period (printed after a build).
+
+Reads ``marts.fct_customer_segment`` only, through a read-only DuckDB connection: customers,
+AUM (sum of the customers' daily-average AUM, 月日均) and contribution of the latest period,
+by tier and by value quadrant, with the Chinese labels the mart carries.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+import unicodedata
+from dataclasses import asdict, dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any, TextIO
+
+import duckdb
+
+logger = logging.getLogger(__name__)
+
+SEGMENT_TABLE = "marts.fct_customer_segment"
+
+#: Display order of the codes (METHODOLOGY.md §3–5); unknown codes sort last.
+MARKET_CLASS_ORDER = ("retail", "corporate", "institution")
+TIER_ORDER = (
+    "high_net_worth", "mass_affluent", "mass", "strategic", "large", "medium", "small",
+    "institution", "above_scale", "below_scale",
+)
+QUADRANT_ORDER = ("important", "quality", "ordinary", "exit")
+
+
+@dataclass(frozen=True)
+class SegmentLine:
+    """One line of the summary: a tier (of a market class) or a quadrant."""
+
+    code: str
+    label_zh: str | None
+    market_class: str | None
+    market_class_label_zh: str | None
+    customers: int
+    aum: float
+    contribution: float
+
+
+def _rank(order: tuple[str, ...], code: str | None) -> int:
+    return order.index(code) if code in order else len(order)
+
+
+def latest_period(con: duckdb.DuckDBPyConnection) -> date | None:
+    """The latest period_month of the segment fact, or None when it is empty."""
+    row = con.execute(f"select max(period_month) from {SEGMENT_TABLE}").fetchone()
+    return row[0] if row else None
+
+
+def summary_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Customers, AUM and contribution of the latest period by tier and by quadrant.
+
+    Returns ``{"period_month", "customers", "aum", "contribution", "by_tier", "by_quadrant"}``;
+    ``by_tier`` and ``by_quadrant`` are lists of :class:`SegmentLine` as dicts, in the
+    methodology's display order. ``period_month`` is None (and the lists empty) when the
+    mart has no rows.
+    """
+    period = latest_period(con)
+    result: dict[str, Any] = {
+        "period_month": period, "customers": 0, "aum": 0.0, "contribution": 0.0,
+        "by_tier": [], "by_quadrant": [],
+    }
+    if period is None:
+        return result
+    tiers = con.execute(
+        f"""
+        select tier_code, max(tier_label_zh), market_class, max(market_class_label_zh),
+            count(*), coalesce(sum(avg_aum), 0), coalesce(sum(contribution), 0)
+        from {SEGMENT_TABLE}
+        where period_month = ?
+        group by market_class, tier_code
+        """,
+        [period],
+    ).fetchall()
+    quadrants = con.execute(
+        f"""
+        select value_quadrant, max(value_quadrant_label_zh), null, null,
+            count(*), coalesce(sum(avg_aum), 0), coalesce(sum(contribution), 0)
+        from {SEGMENT_TABLE}
+        where period_month = ?
+        group by value_quadrant
+        """,
+        [period],
+    ).fetchall()
+    tier_lines = sorted(
+        (SegmentLine(*row) for row in tiers),
+        key=lambda s: (_rank(MARKET_CLASS_ORDER, s.market_class), _rank(TIER_ORDER, s.code)),
+    )
+    quadrant_lines = sorted(
+        (SegmentLine(*row) for row in quadrants), key=lambda s: _rank(QUADRANT_ORDER, s.code)
+    )
+    result.update(
+        customers=sum(s.customers for s in tier_lines),
+        aum=float(sum(s.aum for s in tier_lines)),
+        contribution=float(sum(s.contribution for s in tier_lines)),
+        by_tier=[asdict(s) for s in tier_lines],
+        by_quadrant=[asdict(s) for s in quadrant_lines],
+    )
+    logger.info("segment summary for %s: %d customers", period, result["customers"])
+    return result
+
+
+def _pad(text: str, width: int) -> str:
+    """Left-align text in a terminal column; Chinese characters take two cells."""
+    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+    return text + " " * max(width - cells, 0)
+
+
+def _format_line(name: str, line: dict[str, Any]) -> str:
+    return (
+        f"  {_pad(name, 30)}{line['customers']:>10,}{line['aum'] / 1e6:>16,.1f}"
+        f"{line['contribution'] / 1e3:>18,.1f}"
+    )
+
+
+def print_summary(
+    con_or_path: duckdb.DuckDBPyConnection | str | Path, *, file: TextIO | None = None
+) -> dict[str, Any]:
+    """Print the latest period's customers, AUM and contribution by tier and by quadrant.
+
+    ``con_or_path`` is an open connection or the path of a warehouse file, which is then
+    opened read-only. Returns the :func:`summary_rows` dictionary that was printed.
+    """
+    out = file or sys.stdout
+    if isinstance(con_or_path, duckdb.DuckDBPyConnection):
+        rows = summary_rows(con_or_path)
+    else:
+        logger.info("reading %s (read-only)", con_or_path)
+        with duckdb.connect(str(con_or_path), read_only=True) as con:
+            rows = summary_rows(con)
+    if rows["period_month"] is None:
+        print("\nSegments: no period in marts.fct_customer_segment.", file=out)
+        return rows
+    header = f"  {'':<30}{'customers':>10}{'AUM (CNY m)':>16}{'contribution (CNY k)':>18}"
+    print(f"\nSegments of {rows['period_month']:%Y-%m} (latest period):", file=out)
+    print(header, file=out)
+    for line in rows["by_tier"]:
+        name = f"{line['market_class_label_zh'] or line['market_class']} / "
+        name += line["label_zh"] or line["code"]
+        print(_format_line(name, line), file=out)
+    print("  by value quadrant:", file=out)
+    for line in rows["by_quadrant"]:
+        print(_format_line(line["label_zh"] or line["code"], line), file=out)
+    total = {"customers": rows["customers"], "aum": rows["aum"], "contribution": rows["contribution"]}
+    print(_format_line("total", total), file=out)
+    return rows

@@ -1,0 +1,51 @@
+"""The whole project on generated raw data with bad rows of every kind injected: every
+bad row is quarantined with the reason the generator's manifest records, counts
+reconcile against the landed files, and the marts are populated."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import pytest
+from conftest import Build
+
+from bank_tiering.generator import generate
+from bank_tiering.generator_bad_rows import expected_quarantine, load_manifest
+
+
+@pytest.fixture(scope="module")
+def generated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Path]:
+    raw = tmp_path_factory.mktemp("generated_raw")
+    generate(raw, customers=400, months=3, seed=11, start_month=date(2025, 1, 1),
+             bad_rows=60, progress=False)
+    build = Build(raw, tmp_path_factory.mktemp("generated_build"))
+    result = build.dbt("build")
+    assert result.success, "dbt build on generated data with bad rows failed"
+    return build, raw
+
+
+def test_quarantine_matches_the_injected_bad_rows(generated_build: tuple[Build, Path]) -> None:
+    build, raw = generated_build
+    got = {
+        (table, reason): n
+        for table, reason, n in build.query(
+            "select source_table, reason_code, count(*) from data_quality.dq_quarantine "
+            "group by all"
+        )
+    }
+    assert got == expected_quarantine(raw)
+
+
+def test_reconciliation_equals_landed_rows(generated_build: tuple[Build, Path]) -> None:
+    build, raw = generated_build
+    manifest = load_manifest(raw)
+    rows = build.query(
+        "select source_table, raw_rows, clean_rows, quarantined_rows "
+        "from data_quality.dq_reconciliation"
+    )
+    assert len(rows) == 10
+    for table, raw_rows, clean_rows, quarantined_rows in rows:
+        assert raw_rows == manifest["tables"][table]["raw_rows"], table
+        assert clean_rows == manifest["tables"][table]["clean_rows"], table
+        assert raw_rows == clean_rows + quarantined_rows, table

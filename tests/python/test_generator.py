@@ -1,0 +1,649 @@
+"""Tests of the sample-data generator (raw landing contract, INTERFACES.md §2)."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bank_tiering.generator import append_month, generate
+
+SMALL = {"customers": 300, "months": 3, "seed": 7, "start_month": date(2025, 1, 1)}
+
+#: INTERFACES.md §2, written out independently of the generator's own CONTRACT.
+EXPECTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "customers": [
+        ("customer_id", "VARCHAR"), ("customer_type", "VARCHAR"), ("customer_name", "VARCHAR"),
+        ("id_number", "VARCHAR"), ("phone", "VARCHAR"), ("birth_date", "DATE"),
+        ("gender", "VARCHAR"), ("occupation", "VARCHAR"), ("annual_income", "DOUBLE"),
+        ("industry_code", "VARCHAR"), ("emerging_tag", "VARCHAR"), ("group_id", "VARCHAR"),
+        ("annual_sales", "DOUBLE"), ("total_assets", "DOUBLE"), ("employee_count", "INTEGER"),
+        ("branch_id", "VARCHAR"), ("onboard_date", "DATE"), ("close_date", "DATE"),
+    ],
+    "accounts": [
+        ("account_id", "VARCHAR"), ("customer_id", "VARCHAR"), ("product_family", "VARCHAR"),
+        ("product_code", "VARCHAR"), ("currency", "VARCHAR"), ("open_date", "DATE"),
+        ("maturity_date", "DATE"), ("close_date", "DATE"), ("interest_rate", "DOUBLE"),
+        ("risk_class", "VARCHAR"), ("collateral_type", "VARCHAR"),
+    ],
+    "balances": [("account_id", "VARCHAR"), ("balance_date", "DATE"), ("balance", "DOUBLE")],
+    "transactions": [
+        ("txn_id", "VARCHAR"), ("account_id", "VARCHAR"), ("txn_ts", "TIMESTAMP"),
+        ("amount", "DOUBLE"), ("direction", "VARCHAR"), ("channel", "VARCHAR"),
+        ("initiated_by", "VARCHAR"),
+    ],
+    "fees": [
+        ("fee_id", "VARCHAR"), ("customer_id", "VARCHAR"), ("account_id", "VARCHAR"),
+        ("fee_date", "DATE"), ("fee_type", "VARCHAR"), ("amount", "DOUBLE"),
+        ("currency", "VARCHAR"),
+    ],
+    "ftp_rates": [
+        ("product_family", "VARCHAR"), ("term_months", "INTEGER"), ("effective_date", "DATE"),
+        ("ftp_rate", "DOUBLE"),
+    ],
+    "credit_ratings": [
+        ("customer_id", "VARCHAR"), ("rating_date", "DATE"), ("rating", "VARCHAR"),
+    ],
+    "relationship_surveys": [
+        ("customer_id", "VARCHAR"), ("survey_date", "DATE"), ("satisfaction_score", "DOUBLE"),
+        ("has_cooperation_agreement", "BOOLEAN"), ("executive_is_vip", "BOOLEAN"),
+        ("wallet_share", "DOUBLE"),
+    ],
+    "fx_rates": [("currency", "VARCHAR"), ("rate_date", "DATE"), ("cny_per_unit", "DOUBLE")],
+    "prospects": [
+        ("prospect_id", "VARCHAR"), ("prospect_name", "VARCHAR"), ("customer_type", "VARCHAR"),
+        ("industry_code", "VARCHAR"), ("branch_id", "VARCHAR"), ("annual_sales", "DOUBLE"),
+        ("total_assets", "DOUBLE"), ("sales_growth_rate", "DOUBLE"),
+        ("market_influence_score", "DOUBLE"), ("chain_influence_score", "DOUBLE"),
+        ("product_fit_score", "DOUBLE"), ("marketing_feasibility_score", "DOUBLE"),
+        ("product_advantage_score", "DOUBLE"), ("service_convenience_score", "DOUBLE"),
+    ],
+}
+TABLES = list(EXPECTED_COLUMNS)
+REASONS = [
+    "missing_key", "bad_type", "unknown_code", "negative_amount", "date_order",
+    "exact_duplicate", "duplicate_key", "orphan_reference", "no_fx_rate",
+]
+
+
+def source(d: Path, table: str) -> str:
+    """The read expression the contract prescribes: file, else partition directory."""
+    f = d / f"{table}.parquet"
+    if f.exists():
+        return f"read_parquet('{f}')"
+    return f"read_parquet('{d / table / '*.parquet'}')"
+
+
+def connect(d: Path) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect()
+    for t in TABLES:
+        con.execute(f"CREATE VIEW {t} AS SELECT * FROM {source(d, t)}")
+    return con
+
+
+def scalar(con: duckdb.DuckDBPyConnection, sql: str):
+    row = con.execute(sql).fetchone()
+    assert row is not None
+    return row[0]
+
+
+def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
+    return con.execute(sql).fetchall()
+
+
+# --------------------------------------------------------------------------------------
+# Fixtures
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    d = tmp_path_factory.mktemp("small")
+    return d, generate(d, progress=False, **SMALL)
+
+
+@pytest.fixture(scope="module")
+def default_scale(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    d = tmp_path_factory.mktemp("default")
+    generate(d, customers=2000, months=12, seed=42, progress=False)
+    return d
+
+
+@pytest.fixture(scope="module")
+def bad(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, dict[str, int]]:
+    d = tmp_path_factory.mktemp("bad")
+    return d, generate(d, bad_rows=150, progress=False, **SMALL)
+
+
+# --------------------------------------------------------------------------------------
+# Contract
+# --------------------------------------------------------------------------------------
+
+
+def test_writes_every_table_with_contract_schema(small: tuple[Path, dict[str, int]]) -> None:
+    d, counts = small
+    assert (d / "balances").is_dir() and not (d / "balances.parquet").exists()
+    assert sorted(p.name for p in (d / "balances").iterdir()) == [
+        "2025-01.parquet", "2025-02.parquet", "2025-03.parquet"]
+    con = connect(d)
+    for table, expected in EXPECTED_COLUMNS.items():
+        got = [(r[0], r[1]) for r in rows(con, f"DESCRIBE SELECT * FROM {table}")]
+        assert got == expected, table
+        assert counts[table] == scalar(con, f"SELECT count(*) FROM {table}") > 0, table
+
+
+def test_single_balances_layout_has_same_rows(small: tuple[Path, dict[str, int]],
+                                              tmp_path: Path) -> None:
+    d, counts = small
+    generate(tmp_path, balances_layout="single", progress=False, **SMALL)
+    assert (tmp_path / "balances.parquet").exists() and not (tmp_path / "balances").exists()
+    con = duckdb.connect()
+    diff = scalar(con, f"""SELECT count(*) FROM (
+        (SELECT * FROM {source(d, 'balances')} EXCEPT ALL
+         SELECT * FROM {source(tmp_path, 'balances')})
+        UNION ALL
+        (SELECT * FROM {source(tmp_path, 'balances')} EXCEPT ALL
+         SELECT * FROM {source(d, 'balances')}))""")
+    assert diff == 0
+
+
+def test_rejects_bad_arguments(tmp_path: Path) -> None:
+    with pytest.raises(ValueError):
+        generate(tmp_path, customers=300, months=0, progress=False)
+    with pytest.raises(ValueError):
+        generate(tmp_path, customers=300, start_month=date(2025, 1, 15), progress=False)
+    with pytest.raises(ValueError):
+        generate(tmp_path, customers=300, balances_layout="daily", progress=False)
+
+
+# --------------------------------------------------------------------------------------
+# Determinism and incremental months
+# --------------------------------------------------------------------------------------
+
+
+def _files(d: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(d)): p.read_bytes() for p in sorted(d.rglob("*.parquet"))}
+
+
+def test_same_seed_gives_identical_files(small: tuple[Path, dict[str, int]],
+                                         tmp_path: Path) -> None:
+    d, _ = small
+    generate(tmp_path, progress=False, **SMALL)
+    assert _files(tmp_path) == _files(d)
+
+
+def test_different_seed_gives_different_data(small: tuple[Path, dict[str, int]],
+                                             tmp_path: Path) -> None:
+    d, _ = small
+    generate(tmp_path, progress=False, **{**SMALL, "seed": 8})
+    a, b = _files(d), _files(tmp_path)
+    assert a.keys() == b.keys()
+    assert all(a[k] != b[k] for k in ("customers.parquet", "accounts.parquet",
+                                      "balances/2025-01.parquet", "transactions.parquet"))
+
+
+def _same(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
+    return scalar(con, f"SELECT count(*) FROM (({a} EXCEPT ALL {b}) UNION ALL "
+                       f"({b} EXCEPT ALL {a}))") == 0
+
+
+def test_one_more_month_keeps_earlier_months(small: tuple[Path, dict[str, int]],
+                                             tmp_path: Path) -> None:
+    d, _ = small
+    generate(tmp_path, progress=False, **{**SMALL, "months": 4})
+    for name in ("customers", "accounts", "credit_ratings", "relationship_surveys",
+                 "prospects", "balances/2025-01", "balances/2025-02", "balances/2025-03"):
+        assert (tmp_path / f"{name}.parquet").read_bytes() == (d / f"{name}.parquet")\
+            .read_bytes(), name
+    assert (tmp_path / "balances" / "2025-04.parquet").exists()
+    con = duckdb.connect()
+    cut = "DATE '2025-04-01'"
+    for table, col in (("transactions", "txn_ts"), ("fees", "fee_date"),
+                       ("fx_rates", "rate_date")):
+        assert _same(con, f"SELECT * FROM {source(d, table)}",
+                     f"SELECT * FROM {source(tmp_path, table)} WHERE {col} < {cut}"), table
+
+
+def test_append_month_equals_full_run(tmp_path: Path) -> None:
+    inc, full = tmp_path / "inc", tmp_path / "full"
+    generate(inc, progress=False, **SMALL)
+    before = (inc / "balances" / "2025-01.parquet").stat().st_mtime_ns
+    counts = append_month(inc, customers=300, months=4, seed=7, start_month=date(2025, 1, 1),
+                          progress=False)
+    generate(full, progress=False, **{**SMALL, "months": 4})
+    assert (inc / "balances" / "2025-01.parquet").stat().st_mtime_ns == before
+    assert _files(inc) == _files(full)
+    assert counts["balances"] == scalar(
+        duckdb.connect(), f"SELECT count(*) FROM read_parquet('{full}/balances/2025-04.parquet')")
+
+
+# --------------------------------------------------------------------------------------
+# Reference quarantine checker (precedence of the brief), used on clean and bad data
+# --------------------------------------------------------------------------------------
+
+KEYS = {
+    "customers": ["customer_id"], "accounts": ["account_id"],
+    "balances": ["account_id", "balance_date"], "transactions": ["txn_id"],
+    "fees": ["fee_id"], "ftp_rates": ["product_family", "term_months", "effective_date"],
+    "credit_ratings": ["customer_id", "rating_date"],
+    "relationship_surveys": ["customer_id", "survey_date"],
+    "fx_rates": ["currency", "rate_date"], "prospects": ["prospect_id"],
+}
+CODES = {
+    "customers": {
+        "customer_type": ["retail", "corporate", "institution"], "gender": ["M", "F"],
+        "occupation": ["employee", "civil_servant", "self_employed", "freelancer",
+                       "business_owner", "executive", "retired", "student", "other"],
+        "emerging_tag": ["internet", "iot", "mobile_payment"],
+    },
+    "accounts": {
+        "product_family": ["demand_deposit", "time_deposit", "loan", "wealth_management",
+                           "fund", "insurance", "bond"],
+        "risk_class": ["normal", "special_mention", "substandard", "doubtful", "loss"],
+        "collateral_type": ["mortgage", "pledge", "guarantee", "unsecured"],
+    },
+    "transactions": {
+        "direction": ["debit", "credit"], "initiated_by": ["customer", "bank"],
+        "channel": ["counter", "atm", "mobile", "online", "pos", "batch"],
+    },
+    "fees": {"fee_type": ["settlement", "wealth_commission", "agency_insurance", "card",
+                          "advisory", "guarantee", "fx"]},
+    "ftp_rates": {"product_family": ["demand_deposit", "time_deposit", "loan"]},
+    "credit_ratings": {"rating": ["AAA", "AA", "A", "BBB", "BB", "B", "CCC", "D"]},
+    "prospects": {"customer_type": ["corporate", "institution"]},
+}
+NEGATIVE = {"balances": ["balance"], "transactions": ["amount"], "fees": ["amount"]}
+DATE_ORDER = {
+    "customers": ["close_date < onboard_date"],
+    "accounts": ["close_date < open_date", "maturity_date < open_date"],
+}
+PARENT = {  # child table -> (column, parent table, parent key)
+    "accounts": [("customer_id", "customers", "customer_id")],
+    "balances": [("account_id", "accounts", "account_id")],
+    "transactions": [("account_id", "accounts", "account_id")],
+    "fees": [("customer_id", "customers", "customer_id"),
+             ("account_id", "accounts", "account_id")],
+    "credit_ratings": [("customer_id", "customers", "customer_id")],
+    "relationship_surveys": [("customer_id", "customers", "customer_id")],
+}
+
+
+def _typed(table: str, col: str) -> str:
+    ty = dict(EXPECTED_COLUMNS[table])[col]
+    return f'TRY_CAST("{col}" AS {ty})'
+
+
+def reference_quarantine(d: Path, parents: str = "raw") -> dict[tuple[str, str], int]:
+    """First failing reason per raw row, computed independently of the generator.
+
+    ``parents="raw"`` resolves references against every raw parent key; ``"clean"``
+    against parents that pass all their own checks.  A precise injection gives the same
+    answer either way.
+    """
+    con = duckdb.connect()
+    con.execute("SET enable_progress_bar = false")
+    for t in TABLES:  # everything as text, exactly as a loader would see a string extract
+        casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, _ in EXPECTED_COLUMNS[t])
+        con.execute(f"CREATE TABLE raw_{t} AS SELECT row_number() OVER () AS _rid, {casts} "
+                    f"FROM {source(d, t)}")
+    fx = ("SELECT currency, TRY_CAST(rate_date AS DATE) AS d FROM raw_fx_rates "
+          "WHERE TRY_CAST(rate_date AS DATE) IS NOT NULL "
+          "AND TRY_CAST(cny_per_unit AS DOUBLE) > 0")
+    result: dict[tuple[str, str], int] = {}
+    order = ["customers", "accounts", "balances", "transactions", "fees", "ftp_rates",
+             "credit_ratings", "relationship_surveys", "fx_rates", "prospects"]
+    for t in order:
+        cols = [c for c, _ in EXPECTED_COLUMNS[t]]
+        keys = KEYS[t]
+        missing = " OR ".join(f"nullif(trim(\"{k}\"), '') IS NULL" for k in keys)
+        badtype = " OR ".join(
+            f'("{c}" IS NOT NULL AND {_typed(t, c)} IS NULL)'
+            for c, ty in EXPECTED_COLUMNS[t] if ty != "VARCHAR") or "false"
+        unknown = " OR ".join(
+            f'("{c}" IS NOT NULL AND "{c}" NOT IN ({", ".join(repr(v) for v in vals)}))'
+            for c, vals in CODES.get(t, {}).items()) or "false"
+        negative = " OR ".join(f"{_typed(t, c)} < 0" for c in NEGATIVE.get(t, [])) or "false"
+        order_sql = " OR ".join(
+            "(" + " < ".join(f"TRY_CAST({x.strip()} AS DATE)" for x in cond.split("<")) + ")"
+            for cond in DATE_ORDER.get(t, [])) or "false"
+        allc = ", ".join(f'"{c}"' for c in cols)
+        keyc = ", ".join(f'"{k}"' for k in keys)
+        orphan_parts = []
+        for col, parent, pkey in PARENT.get(t, []):
+            # NOT IN over a list holding NULL is never true: keep parent keys non-null
+            pool = (f"SELECT \"{pkey}\" FROM {'raw' if parents == 'raw' else 'clean'}_{parent} "
+                    f"WHERE \"{pkey}\" IS NOT NULL")
+            orphan_parts.append(f'(r."{col}" IS NOT NULL AND r."{col}" NOT IN ({pool}))')
+        orphan = " OR ".join(orphan_parts) or "false"
+        if t == "balances":
+            nofx = (f"(a.currency <> 'CNY' AND NOT EXISTS (SELECT 1 FROM ({fx}) f WHERE "
+                    f"f.currency = a.currency AND f.d <= TRY_CAST(r.balance_date AS DATE)))")
+            join = ("LEFT JOIN (SELECT account_id, min(currency) AS currency FROM raw_accounts"
+                    " WHERE nullif(trim(account_id), '') IS NOT NULL GROUP BY 1) a"
+                    " ON a.account_id = r.account_id")
+        elif t == "fees":
+            nofx = (f"(r.currency <> 'CNY' AND NOT EXISTS (SELECT 1 FROM ({fx}) f WHERE "
+                    f"f.currency = r.currency AND f.d <= TRY_CAST(r.fee_date AS DATE)))")
+            join = ""
+        else:
+            nofx, join = "false", ""
+        con.execute(f"""
+            CREATE TABLE chk_{t} AS
+            WITH base AS (
+                SELECT *, CASE WHEN {missing} THEN 'missing_key'
+                               WHEN {badtype} THEN 'bad_type'
+                               WHEN {unknown} THEN 'unknown_code'
+                               WHEN {negative} THEN 'negative_amount'
+                               WHEN {order_sql} THEN 'date_order' END AS early,
+                       row_number() OVER (PARTITION BY {allc} ORDER BY _rid) AS copy_no
+                FROM raw_{t}),
+            dup AS (
+                SELECT *, count(*) OVER (PARTITION BY {keyc}) AS key_rows
+                FROM base WHERE copy_no = 1)
+            SELECT b._rid, coalesce(
+                b.early,
+                CASE WHEN b.copy_no > 1 THEN 'exact_duplicate' END,
+                CASE WHEN d.key_rows > 1 THEN 'duplicate_key' END,
+                CASE WHEN {orphan} THEN 'orphan_reference' END,
+                CASE WHEN {nofx} THEN 'no_fx_rate' END) AS reason
+            FROM base b LEFT JOIN dup d USING (_rid)
+            JOIN raw_{t} r USING (_rid) {join}
+        """)
+        con.execute(f"CREATE TABLE clean_{t} AS SELECT r.* FROM raw_{t} r "
+                    f"JOIN chk_{t} USING (_rid) WHERE reason IS NULL")
+        for reason, n in rows(con, f"SELECT reason, count(*) FROM chk_{t} "
+                                   "WHERE reason IS NOT NULL GROUP BY 1"):
+            result[(t, reason)] = n
+    return result
+
+
+def test_clean_data_fails_no_quarantine_check(small: tuple[Path, dict[str, int]]) -> None:
+    d, _ = small
+    assert reference_quarantine(d) == {}
+
+
+@pytest.mark.parametrize(("seed", "start", "months"), [
+    (3, date(2024, 11, 1), 5), (11, date(2025, 6, 1), 2), (12, date(2024, 1, 1), 1)])
+def test_clean_data_fails_no_check_for_other_seeds(tmp_path: Path, seed: int, start: date,
+                                                   months: int) -> None:
+    generate(tmp_path, customers=500, months=months, seed=seed, start_month=start,
+             progress=False)
+    assert reference_quarantine(tmp_path) == {}
+
+
+# --------------------------------------------------------------------------------------
+# Bad rows
+# --------------------------------------------------------------------------------------
+
+
+def test_bad_rows_mode_writes_strings_only(bad: tuple[Path, dict[str, int]]) -> None:
+    d, counts = bad
+    con = connect(d)
+    for table, expected in EXPECTED_COLUMNS.items():
+        got = rows(con, f"DESCRIBE SELECT * FROM {table}")
+        assert [r[0] for r in got] == [c for c, _ in expected], table
+        assert {r[1] for r in got} == {"VARCHAR"}, table
+        assert counts[table] == scalar(con, f"SELECT count(*) FROM {table}"), table
+
+
+def test_manifest_covers_every_reason(bad: tuple[Path, dict[str, int]]) -> None:
+    d, counts = bad
+    manifest = json.loads((d / "_bad_rows_manifest.json").read_text())
+    assert manifest["reason_precedence"] == REASONS
+    assert all(manifest["totals"][r] > 0 for r in REASONS)
+    injected = sum(v["injected_rows"] for v in manifest["tables"].values())
+    assert 150 <= injected <= 260
+    for t, v in manifest["tables"].items():
+        assert v["raw_rows"] == counts[t]
+        assert v["clean_rows"] + v["quarantined_rows"] == v["raw_rows"]
+        assert sum(v["quarantined"].values()) == v["quarantined_rows"]
+        assert v["quarantined"]["exact_duplicate"] > 0, t
+        assert v["quarantined"]["duplicate_key"] > 0, t
+    assert len(manifest["rows"]) == sum(manifest["totals"].values())
+
+
+@pytest.mark.parametrize("parents", ["raw", "clean"])
+def test_manifest_matches_reference_checker(bad: tuple[Path, dict[str, int]],
+                                            parents: str) -> None:
+    d, _ = bad
+    manifest = json.loads((d / "_bad_rows_manifest.json").read_text())
+    expected = {(t, r): n for t, v in manifest["tables"].items()
+                for r, n in v["quarantined"].items() if n}
+    assert reference_quarantine(d, parents) == expected
+
+
+def test_clean_rerun_removes_manifest(tmp_path: Path) -> None:
+    generate(tmp_path, bad_rows=10, progress=False, **SMALL)
+    assert (tmp_path / "_bad_rows_manifest.json").exists()
+    generate(tmp_path, progress=False, **SMALL)
+    assert not (tmp_path / "_bad_rows_manifest.json").exists()
+
+
+# --------------------------------------------------------------------------------------
+# Reference data
+# --------------------------------------------------------------------------------------
+
+
+def test_fx_rates_weekdays_only_and_cover_the_window(small: tuple[Path, dict[str, int]]
+                                                     ) -> None:
+    d, _ = small
+    con = connect(d)
+    assert scalar(con, "SELECT count(*) FROM fx_rates WHERE isodow(rate_date) > 5") == 0
+    assert scalar(con, "SELECT count(*) FROM fx_rates WHERE currency = 'CNY'") == 0
+    assert sorted(r[0] for r in rows(con, "SELECT DISTINCT currency FROM fx_rates")) == [
+        "EUR", "HKD", "USD"]
+    first_fx, last_fx = rows(con, "SELECT min(rate_date), max(rate_date) FROM fx_rates")[0]
+    first_bal, last_bal = rows(con, "SELECT min(balance_date), max(balance_date) "
+                                    "FROM balances")[0]
+    assert (first_bal - first_fx).days >= 7
+    assert last_fx <= date(2025, 3, 31) and (date(2025, 3, 31) - last_fx).days < 3
+    assert last_bal == date(2025, 3, 31)
+    # every foreign-currency account has a rate from before its first balance
+    assert scalar(con, """SELECT count(*) FROM balances b JOIN accounts a USING (account_id)
+        WHERE a.currency <> 'CNY' AND NOT EXISTS (SELECT 1 FROM fx_rates f
+        WHERE f.currency = a.currency AND f.rate_date <= b.balance_date)""") == 0
+
+
+def test_ftp_curve_changes_mid_month_inside_window(default_scale: Path) -> None:
+    con = connect(default_scale)
+    eff = [r[0] for r in rows(con, "SELECT DISTINCT effective_date FROM ftp_rates ORDER BY 1")]
+    inside = [e for e in eff if date(2025, 1, 1) < e <= date(2025, 12, 31)]
+    assert inside == [date(2025, 4, 15)]
+    assert any(e < date(2025, 1, 1) for e in eff)
+    terms = dict(rows(con, "SELECT product_family, list(DISTINCT term_months ORDER BY "
+                           "term_months) FROM ftp_rates GROUP BY 1"))
+    assert terms["time_deposit"] == [3, 6, 12, 24, 36, 60]
+    assert terms["loan"] == [0, 6, 12, 36, 60, 120]
+    assert terms["demand_deposit"] == [0]
+
+
+# --------------------------------------------------------------------------------------
+# Business realism at default scale (2,000 customers x 12 months)
+# --------------------------------------------------------------------------------------
+
+SME_FLOORS = {  # METHODOLOGY.md §4: prefix -> (sales, assets, employees)
+    "*": (None, None, 100), "A": (5e6, None, None), "B": (2e7, None, 300),
+    "C": (2e7, None, 300), "D": (2e7, None, 300), "E": (6e7, 5e7, None),
+    "F51": (5e7, None, 20), "F52": (5e6, None, 50), "G": (3e7, None, 300),
+    "G59": (1e7, None, 100), "G60": (2e7, None, 300), "H": (2e7, None, 100),
+    "I": (1e7, None, 100), "K": (1e7, 5e7, None), "L": (None, 8e7, 100),
+}
+
+
+def _corporate_tier(code: str, sales, assets, emp) -> str:
+    threshold = 1.5e8 if code[0] in "ILMNOPQR" else 3e8
+    if sales is not None and sales >= threshold:
+        return "large"
+    prefix = max((p for p in SME_FLOORS if p == "*" or code.startswith(p)), key=len)
+    floors = SME_FLOORS[prefix]
+    values = (sales, assets, emp)
+    meets = all(f is None or (v is not None and v >= f) for f, v in zip(floors, values,
+                                                                        strict=True))
+    return "medium" if meets else "small"
+
+
+@pytest.fixture(scope="module")
+def segments(default_scale: Path) -> list[tuple]:
+    """(customer_id, month, type, group, industry, sales, assets, emp, tag,
+    avg_aum, avg_deposit, loan_at_month_end) per customer-month."""
+    con = connect(default_scale)
+    return rows(con, """
+        WITH bal AS (
+            SELECT b.account_id, b.balance_date, a.customer_id, a.product_family AS fam,
+                   b.balance * coalesce(f.cny_per_unit, 1) AS cny
+            FROM balances b JOIN accounts a USING (account_id)
+            ASOF LEFT JOIN fx_rates f
+              ON f.currency = a.currency AND b.balance_date >= f.rate_date),
+        cm AS (
+            SELECT customer_id, date_trunc('month', balance_date)::DATE AS pm,
+                   coalesce(sum(cny) FILTER (WHERE fam <> 'loan'), 0) AS s_aum,
+                   coalesce(sum(cny) FILTER (WHERE fam IN ('demand_deposit', 'time_deposit')),
+                            0) AS s_dep,
+                   coalesce(sum(cny) FILTER (WHERE fam = 'loan'
+                            AND balance_date = last_day(balance_date)), 0) AS loan_eom
+            FROM bal GROUP BY ALL)
+        SELECT cm.customer_id, cm.pm, c.customer_type, c.group_id, c.industry_code,
+               c.annual_sales, c.total_assets, c.employee_count, c.emerging_tag,
+               s_aum / day(last_day(cm.pm)), s_dep / day(last_day(cm.pm)), loan_eom
+        FROM cm JOIN customers c USING (customer_id)""")
+
+
+def test_every_tier_is_populated(segments: list[tuple]) -> None:
+    strategic = {f"G00{i}" for i in range(1, 6)}
+    seen: dict[tuple[str, str], set[str]] = {}
+    categories: set[str] = set()
+    for cid, _pm, ctype, group, code, sales, assets, emp, tag, aum, dep, loan in segments:
+        if ctype == "retail":
+            tier = ("high_net_worth" if aum >= 5e6 else
+                    "mass_affluent" if aum >= 5e5 else "mass")
+        elif loan > 0:
+            if group in strategic:
+                tier = "strategic"
+            elif ctype == "institution":
+                tier = "institution"
+            else:
+                tier = _corporate_tier(code, sales, assets, emp)
+            if ctype == "corporate":
+                categories.add("real_estate" if code[0] == "K" else
+                               "emerging" if tag else "traditional")
+        else:
+            tier = "above_scale" if dep >= 5e5 else "below_scale"
+        seen.setdefault((ctype, tier), set()).add(cid)
+    expected = {
+        ("retail", "high_net_worth"), ("retail", "mass_affluent"), ("retail", "mass"),
+        ("corporate", "strategic"), ("corporate", "large"), ("corporate", "medium"),
+        ("corporate", "small"), ("corporate", "above_scale"), ("corporate", "below_scale"),
+        ("institution", "strategic"), ("institution", "institution"),
+        ("institution", "above_scale"), ("institution", "below_scale"),
+    }
+    assert expected <= set(seen)
+    assert len(seen[("corporate", "strategic")]) >= 5
+    assert len(seen[("institution", "strategic")]) >= 2
+    # a small share of retail customers are high-net-worth
+    retail = set().union(*(v for (t, _), v in seen.items() if t == "retail"))
+    assert 0.002 < len(seen[("retail", "high_net_worth")]) / len(retail) < 0.05
+    assert categories == {"real_estate", "emerging", "traditional"}
+
+
+def test_customer_mix_and_identifiers(default_scale: Path) -> None:
+    con = connect(default_scale)
+    mix = dict(rows(con, "SELECT customer_type, count(*) FROM customers GROUP BY 1"))
+    assert mix == {"retail": 1600, "corporate": 340, "institution": 60}
+    assert scalar(con, r"""SELECT count(*) FROM customers WHERE NOT (
+        regexp_full_match(customer_id, 'C\d{7}') AND length(id_number) = 18
+        AND (phone IS NULL OR regexp_full_match(phone, '1\d{10}'))
+        AND regexp_full_match(branch_id, 'BR0[0-2]\d'))""") == 0
+    # retail-only and corporate-only attributes
+    assert scalar(con, """SELECT count(*) FROM customers WHERE customer_type = 'retail'
+        AND (birth_date IS NULL OR industry_code IS NOT NULL OR annual_sales IS NOT NULL)""") == 0
+    assert scalar(con, """SELECT count(*) FROM customers WHERE customer_type <> 'retail'
+        AND (birth_date IS NOT NULL OR occupation IS NOT NULL OR industry_code IS NULL)""") == 0
+    inst_sections = {r[0] for r in rows(con, "SELECT DISTINCT left(industry_code, 1) "
+                                             "FROM customers WHERE customer_type = 'institution'")}
+    assert inst_sections <= set("SPQONR") and {"S", "P", "Q"} <= inst_sections
+    groups = {r[0] for r in rows(con, "SELECT DISTINCT group_id FROM customers "
+                                      "WHERE group_id IS NOT NULL")}
+    assert {f"G00{i}" for i in range(1, 6)} <= groups and len(groups) > 5
+    assert scalar(con, "SELECT count(*) FROM customers WHERE close_date IS NOT NULL") > 0
+    assert scalar(con, "SELECT count(*) FROM customers WHERE onboard_date >= '2025-01-01' "
+                       "AND onboard_date <= '2025-12-31'") > 50
+    assert scalar(con, "SELECT count(*) FROM customers "
+                       "WHERE onboard_date < DATE '2025-01-01' - INTERVAL 2 YEAR") > 500
+    n_prospects = scalar(con, "SELECT count(*) FROM prospects")
+    assert n_prospects == 100
+
+
+def test_accounts_are_realistic(default_scale: Path) -> None:
+    con = connect(default_scale)
+    fams = {r[0] for r in rows(con, "SELECT DISTINCT product_family FROM accounts")}
+    assert len(fams) == 7
+    fx_share = scalar(con, "SELECT avg((currency <> 'CNY')::INT) FROM accounts")
+    assert 0.02 <= fx_share <= 0.06
+    assert scalar(con, """SELECT count(*) FROM accounts WHERE
+        (product_family IN ('wealth_management', 'fund', 'insurance', 'bond')
+         AND interest_rate IS NOT NULL)
+        OR (product_family = 'loan' AND (interest_rate NOT BETWEEN 0.02 AND 0.07
+                                         OR risk_class IS NULL))
+        OR (product_family = 'time_deposit' AND interest_rate NOT BETWEEN 0.01 AND 0.03)
+        OR (product_family <> 'loan' AND (risk_class IS NOT NULL
+                                          OR collateral_type IS NOT NULL))""") == 0
+    risk = {r[0] for r in rows(con, "SELECT DISTINCT risk_class FROM accounts "
+                                    "WHERE risk_class IS NOT NULL")}
+    assert risk == {"normal", "special_mention", "substandard", "doubtful", "loss"}
+    coll = {r[0] for r in rows(con, "SELECT DISTINCT collateral_type FROM accounts "
+                                    "WHERE collateral_type IS NOT NULL")}
+    assert coll == {"mortgage", "pledge", "guarantee", "unsecured"}
+    assert scalar(con, "SELECT count(*) FROM accounts WHERE product_family = 'loan' "
+                       "AND maturity_date IS NULL") > 0
+    assert scalar(con, "SELECT count(*) FROM accounts WHERE close_date BETWEEN "
+                       "'2025-01-02' AND '2025-12-31'") > 100
+    assert scalar(con, "SELECT count(*) FROM accounts WHERE open_date BETWEEN "
+                       "'2025-01-02' AND '2025-12-31'") > 100
+    # heavy-tailed balances: the top 1 % of accounts hold a large share of deposits
+    top_share = scalar(con, """WITH s AS (SELECT account_id, avg(balance) v FROM balances
+        JOIN accounts USING (account_id) WHERE currency = 'CNY'
+        AND product_family = 'demand_deposit' GROUP BY 1)
+        SELECT sum(v) FILTER (WHERE v >= (SELECT quantile_cont(v, 0.99) FROM s)) / sum(v)
+        FROM s""")
+    assert top_share > 0.2
+
+
+def test_activity_and_lifecycle_variety(default_scale: Path) -> None:
+    con = connect(default_scale)
+    levels = dict(rows(con, """
+        WITH t AS (SELECT a.customer_id, t.txn_ts::DATE AS d FROM transactions t
+                   JOIN accounts a USING (account_id) WHERE initiated_by = 'customer'),
+        n AS (SELECT c.customer_id,
+                     count(t.d) FILTER (WHERE t.d > DATE '2025-12-31' - 90) AS n90,
+                     count(t.d) FILTER (WHERE t.d > DATE '2025-12-31' - 180) AS n180
+              FROM customers c LEFT JOIN t USING (customer_id)
+              WHERE c.onboard_date < DATE '2025-06-01' AND c.close_date IS NULL GROUP BY 1)
+        SELECT CASE WHEN n90 >= 10 THEN 'active' WHEN n90 >= 3 THEN 'moderate'
+                    WHEN n90 >= 1 THEN 'occasional' WHEN n180 = 0 THEN 'dormant'
+                    ELSE 'inactive' END, count(*) FROM n GROUP BY 1"""))
+    assert set(levels) == {"active", "moderate", "occasional", "inactive", "dormant"}
+    assert levels["dormant"] > 50
+    by = dict(rows(con, "SELECT initiated_by, count(*) FROM transactions GROUP BY 1"))
+    assert by["bank"] > 0 and by["customer"] > by["bank"]
+    per_month = scalar(con, """SELECT max(n) FROM (SELECT a.customer_id,
+        date_trunc('month', txn_ts), count(*) n FROM transactions JOIN accounts a
+        USING (account_id) WHERE initiated_by = 'customer' GROUP BY ALL)""")
+    assert per_month <= 60
+    fee_types = {r[0] for r in rows(con, "SELECT DISTINCT fee_type FROM fees")}
+    assert len(fee_types) == 7
+    assert {r[0] for r in rows(con, "SELECT DISTINCT currency FROM fees")} == {"CNY", "USD"}
+
+
+def test_ratings_change_inside_window(default_scale: Path) -> None:
+    con = connect(default_scale)
+    assert scalar(con, """SELECT count(DISTINCT customer_id) FROM credit_ratings
+        WHERE rating_date BETWEEN '2025-01-01' AND '2025-12-31'""") > 20
+    rated = dict(rows(con, """SELECT c.customer_type, count(DISTINCT r.customer_id)
+        FROM credit_ratings r JOIN customers c USING (customer_id) GROUP BY 1"""))
+    assert set(rated) == {"retail", "corporate", "institution"}
+    assert rated["corporate"] < 340  # some corporates are unrated
+    assert scalar(con, "SELECT count(*) FROM relationship_surveys "
+                       "WHERE wallet_share IS NULL") > 0
