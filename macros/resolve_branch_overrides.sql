@@ -46,3 +46,11 @@
 
     select * from final
 {% endmacro %}
+
+{# One `max(case …) as <name>` column per name: a long (name, value) table turned wide. #}
+{% macro pivot_columns(name_column, value_column, names) -%}
+    {%- for name in names %}
+        max(case when {{ name_column }} = '{{ name }}' then {{ value_column }} end) as {{ name }}
+        {{- ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

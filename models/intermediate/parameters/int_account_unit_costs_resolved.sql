@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('account_unit_costs', ['product_family'], ['monthly_account_cost']) }}
+{{
+    resolve_branch_overrides(
+        'account_unit_costs',
+        key_columns=['product_family'],
+        value_columns=['monthly_account_cost'],
+    )
+}}

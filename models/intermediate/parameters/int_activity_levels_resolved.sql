@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('activity_levels', ['activity_level'], ['min_transactions', 'max_transactions']) }}
+{{
+    resolve_branch_overrides(
+        'activity_levels',
+        key_columns=['activity_level'],
+        value_columns=['min_transactions', 'max_transactions'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('age_bands', ['age_band'], ['min_age', 'max_age']) }}
+{{
+    resolve_branch_overrides(
+        'age_bands',
+        key_columns=['age_band'],
+        value_columns=['min_age', 'max_age'],
+    )
+}}

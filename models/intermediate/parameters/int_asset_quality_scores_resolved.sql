@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('asset_quality_scores', ['risk_class'], ['asset_quality_score', 'severity_rank', 'is_high_risk']) }}
+{{
+    resolve_branch_overrides(
+        'asset_quality_scores',
+        key_columns=['risk_class'],
+        value_columns=['asset_quality_score', 'severity_rank', 'is_high_risk'],
+    )
+}}

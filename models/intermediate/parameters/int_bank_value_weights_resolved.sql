@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('bank_value_weights', ['sub_score'], ['weight']) }}
+{{
+    resolve_branch_overrides(
+        'bank_value_weights',
+        key_columns=['sub_score'],
+        value_columns=['weight'],
+    )
+}}

@@ -3,10 +3,10 @@
     seed's parameter names, so a parameter added to the seed appears here. -#}
 {%- set parameter_names = [] -%}
 {%- if execute -%}
-    {%- set names_query -%}
-        select distinct parameter_name from {{ ref('scalar_parameters') }} order by parameter_name
-    {%- endset -%}
-    {%- set parameter_names = run_query(names_query).columns[0].values() -%}
+{%- set names_query -%}
+select distinct parameter_name from {{ ref('scalar_parameters') }} order by parameter_name
+{%- endset -%}
+{%- set parameter_names = run_query(names_query).columns[0].values() -%}
 {%- endif -%}
 
 with
@@ -17,9 +17,8 @@ int_scalar_parameters_resolved as (
 
 final as (
     select
-        branch_id{% for name in parameter_names %},
-        max(case when parameter_name = '{{ name }}' then parameter_value end) as {{ name }}
-        {%- endfor %}
+        branch_id,
+        {{ pivot_columns('parameter_name', 'parameter_value', parameter_names) }}
     from int_scalar_parameters_resolved
     group by branch_id
 )

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('income_bands', ['income_band'], ['min_annual_income', 'max_annual_income']) }}
+{{
+    resolve_branch_overrides(
+        'income_bands',
+        key_columns=['income_band'],
+        value_columns=['min_annual_income', 'max_annual_income'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('industry_value_space', ['industry_section'], ['value_space_score']) }}
+{{
+    resolve_branch_overrides(
+        'industry_value_space',
+        key_columns=['industry_section'],
+        value_columns=['value_space_score'],
+    )
+}}

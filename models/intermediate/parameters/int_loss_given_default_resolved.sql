@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('loss_given_default', ['collateral_type'], ['loss_given_default']) }}
+{{
+    resolve_branch_overrides(
+        'loss_given_default',
+        key_columns=['collateral_type'],
+        value_columns=['loss_given_default'],
+    )
+}}

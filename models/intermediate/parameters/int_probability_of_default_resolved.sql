@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('probability_of_default', ['rating', 'customer_type'], ['probability_of_default']) }}
+{{
+    resolve_branch_overrides(
+        'probability_of_default',
+        key_columns=['rating', 'customer_type'],
+        value_columns=['probability_of_default'],
+    )
+}}

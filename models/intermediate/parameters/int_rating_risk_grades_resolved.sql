@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('rating_risk_grades', ['rating'], ['risk_grade']) }}
+{{
+    resolve_branch_overrides(
+        'rating_risk_grades',
+        key_columns=['rating'],
+        value_columns=['risk_grade'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('retail_tier_thresholds', ['tier_code'], ['min_avg_aum', 'max_avg_aum']) }}
+{{
+    resolve_branch_overrides(
+        'retail_tier_thresholds',
+        key_columns=['tier_code'],
+        value_columns=['min_avg_aum', 'max_avg_aum'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('risk_weights', ['customer_type', 'collateral_type'], ['risk_weight']) }}
+{{
+    resolve_branch_overrides(
+        'risk_weights',
+        key_columns=['customer_type', 'collateral_type'],
+        value_columns=['risk_weight'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('scalar_parameters', ['parameter_name'], ['parameter_value']) }}
+{{
+    resolve_branch_overrides(
+        'scalar_parameters',
+        key_columns=['parameter_name'],
+        value_columns=['parameter_value'],
+    )
+}}

@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('service_strategies', ['strategy_dimension', 'code'], ['service_strategy_zh']) }}
+{{
+    resolve_branch_overrides(
+        'service_strategies',
+        key_columns=['strategy_dimension', 'code'],
+        value_columns=['service_strategy_zh'],
+    )
+}}

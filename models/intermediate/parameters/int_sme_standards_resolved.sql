@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('sme_standards', ['industry_prefix'], ['industry_name', 'min_annual_sales', 'min_total_assets', 'min_employee_count']) }}
+{{
+    resolve_branch_overrides(
+        'sme_standards',
+        key_columns=['industry_prefix'],
+        value_columns=['industry_name', 'min_annual_sales', 'min_total_assets', 'min_employee_count'],
+    )
+}}

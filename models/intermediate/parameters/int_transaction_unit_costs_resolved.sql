@@ -1,1 +1,7 @@
-{{ resolve_branch_overrides('transaction_unit_costs', ['channel'], ['transaction_cost']) }}
+{{
+    resolve_branch_overrides(
+        'transaction_unit_costs',
+        key_columns=['channel'],
+        value_columns=['transaction_cost'],
+    )
+}}

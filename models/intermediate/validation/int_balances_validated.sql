@@ -1,4 +1,7 @@
-{#- Daily balances of validated accounts, converted to CNY with the fixing in force that day (METHODOLOGY.md §1); balances of unknown accounts (orphan_reference) or with no fixing on or before the day (no_fx_rate) are quarantined (§9). The FX lookup is the no_fx_rate check, so conversion happens here once. -#}
+{#- Daily balances of validated accounts, converted to CNY with the fixing in force that
+    day (METHODOLOGY.md §1); balances of unknown accounts (orphan_reference) or with no
+    fixing on or before the day (no_fx_rate) are quarantined (§9). The FX lookup is the
+    no_fx_rate check, so conversion happens here once. -#}
 with
 
 checked as (

@@ -1,4 +1,6 @@
-{#- Fees of staged customers (and of their own accounts when an account is named), converted to CNY at the fixing in force on fee_date (METHODOLOGY.md §1–2); orphans and fees with no fixing are quarantined (§9). -#}
+{#- Fees of staged customers (and of their own accounts when an account is named),
+    converted to CNY at the fixing in force on fee_date (METHODOLOGY.md §1–2); orphans and
+    fees with no fixing are quarantined (§9). -#}
 with
 
 checked as (

@@ -29,8 +29,9 @@ final as (
         fixings.cny_per_unit
     from fixings
     inner join int_calendar_days_listed
-        on int_calendar_days_listed.calendar_date >= fixings.valid_from
-        and (fixings.valid_to is null or int_calendar_days_listed.calendar_date < fixings.valid_to)
+        on
+            fixings.valid_from <= int_calendar_days_listed.calendar_date
+            and (fixings.valid_to is null or fixings.valid_to > int_calendar_days_listed.calendar_date)
 )
 
 select * from final

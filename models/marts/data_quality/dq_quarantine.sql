@@ -13,7 +13,7 @@ base_core__{{ table_name }} as (
 ),
 {% if table.validation is not none %}
 {{ table_name }}_cross_checked as (
-    select * from ({{ table.validation }}) as checked
+    select * from ({{ table.validation }}) as validation_rows
     where dq_reason_code is not null
 ),
 {% endif %}

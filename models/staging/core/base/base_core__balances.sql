@@ -13,7 +13,8 @@
 {%- endset -%}
 {%- set has_duplicates = true -%}
 {%- if execute -%}
-    {%- set has_duplicates = run_query('select count(*) from (' ~ duplicated_months ~ ') as d').columns[0].values()[0] > 0 -%}
+{%- set duplicated_count = run_query('select count(*) from (' ~ duplicated_months ~ ') as d') -%}
+{%- set has_duplicates = duplicated_count.columns[0].values()[0] > 0 -%}
 {%- endif -%}
 
 with

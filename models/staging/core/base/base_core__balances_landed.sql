@@ -3,7 +3,11 @@
 with
 
 source as (
-    select * from {{ source('core', 'balances') }}
+    select
+        account_id,
+        balance_date,
+        balance
+    from {{ source('core', 'balances') }}
 )
 
 select * from source
