@@ -59,7 +59,7 @@
      months are picked up from there on.
    Every period on or after it is recomputed; earlier ones are kept as they are. #}
 {% macro contribution_incremental_start(period_column='period_month') %}
-    {%- if not execute or not is_incremental() -%}
+    {%- if not execute or this is none or not is_incremental() -%}
         {{ return(none) }}
     {%- endif -%}
     {%- set latest_query -%}
@@ -83,3 +83,27 @@
     {%- endif -%}
     {{ return(start) }}
 {% endmacro %}
+
+{# One column per FTP product family (contribution_families('ftp')) pivoted from a long
+   relation: `max(case when product_family = '<f>' then <value_column> end) as <f>_<suffix>`. #}
+{% macro contribution_ftp_family_pivot(value_column, column_suffix) -%}
+    {%- for family in contribution_families('ftp') %}
+        max(case when product_family = '{{ family }}' then {{ value_column }} end) as {{ family }}_{{ column_suffix }}
+        {{- ',' if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{# The `<f>_<suffix>` columns of contribution_ftp_family_pivot, comma-separated. #}
+{% macro contribution_ftp_family_columns(column_suffix) -%}
+    {%- for family in contribution_families('ftp') -%}
+        {{ family }}_{{ column_suffix }}{{ ', ' if not loop.last }}
+    {%- endfor -%}
+{%- endmacro %}
+
+{# The value of the pivoted column of a row's own family:
+   `case <family_column> when '<f>' then <relation>.<f>_<suffix> … end`. #}
+{% macro contribution_ftp_family_value(family_column, relation_name, column_suffix) -%}
+    case {{ family_column }}
+        {%- for family in contribution_families('ftp') %} when '{{ family }}' then {{ relation_name }}.{{ family }}_{{ column_suffix }}
+        {%- endfor %} end
+{%- endmacro %}

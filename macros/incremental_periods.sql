@@ -28,3 +28,17 @@
 {% macro duckdb__cte_not_materialized() -%}
     not materialized
 {%- endmacro %}
+
+{# Config of a fact incremental by month, per engine: DuckDB deletes and re-inserts the
+   recomputed months (`unique_key` = the month column: one column, see
+   ../shared/notes/ENVIRONMENT.md); Spark overwrites the month partitions (Parquet tables
+   have no merge). Use as `config(materialized='incremental', **incremental_by_month('m'))`. #}
+{% macro incremental_by_month(month_column) %}
+    {% if target.type == 'spark' %}
+        {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [month_column],
+                   'file_format': 'parquet', 'on_schema_change': 'fail'}) }}
+    {% else %}
+        {{ return({'incremental_strategy': 'delete+insert', 'unique_key': month_column,
+                   'on_schema_change': 'fail'}) }}
+    {% endif %}
+{% endmacro %}

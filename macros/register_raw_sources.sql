@@ -15,8 +15,9 @@
         {% endif %}
         {% set counts = [] %}
         {% for src in core_sources %}
-            {% set select_sql = raw_table_reader(raw_dir, src.name) %}
-            {% do run_query('create or replace view ' ~ src.schema ~ '.' ~ src.name ~ ' as ' ~ select_sql) %}
+            {% for statement in raw_table_ddl(src.schema, src.name, raw_dir) %}
+                {% do run_query(statement) %}
+            {% endfor %}
             {% set relation = api.Relation.create(database=src.database, schema=src.schema, identifier=src.name) %}
             {% set landed = adapter.get_columns_in_relation(relation) | map(attribute='name') | map('lower') | list %}
             {% set missing = [] %}
@@ -43,14 +44,15 @@
     select 1
 {% endmacro %}
 
-{# The select that reads one landed table: `<table>.parquet`, else every
-   `<table>/**/*.parquet` partition, else `<table>.csv` (read as text, so a value that
-   does not parse becomes a `bad_type` quarantine row instead of a crash). #}
-{% macro raw_table_reader(raw_dir, table_name) %}
-    {{ return(adapter.dispatch('raw_table_reader', 'bank_tiering')(raw_dir, table_name)) }}
+{# The statements registering one landed table as `<schema>.<table>` (dispatched).
+   DuckDB: a view over `<table>.parquet`, else every `<table>/**/*.parquet` partition,
+   else `<table>.csv` read as text (a value that does not parse becomes a `bad_type`
+   quarantine row instead of a crash). #}
+{% macro raw_table_ddl(schema, table_name, raw_dir) %}
+    {{ return(adapter.dispatch('raw_table_ddl', 'bank_tiering')(schema, table_name, raw_dir)) }}
 {% endmacro %}
 
-{% macro duckdb__raw_table_reader(raw_dir, table_name) %}
+{% macro duckdb__raw_table_ddl(schema, table_name, raw_dir) %}
     {% set candidates = [
         (raw_dir ~ '/' ~ table_name ~ '.parquet', "read_parquet('{path}')"),
         (raw_dir ~ '/' ~ table_name ~ '/**/*.parquet', "read_parquet('{path}', union_by_name = true)"),
@@ -59,7 +61,8 @@
     {% for path, reader in candidates %}
         {% set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] %}
         {% if found > 0 %}
-            {{ return('select * from ' ~ reader.replace('{path}', path)) }}
+            {{ return(['create or replace view ' ~ schema ~ '.' ~ table_name ~ ' as select * from '
+                ~ reader.replace('{path}', path)]) }}
         {% endif %}
     {% endfor %}
     {{ exceptions.raise_compiler_error(
@@ -67,9 +70,19 @@
         ~ " (set BANK_TIERING_RAW_DIR; INTERFACES.md §2).") }}
 {% endmacro %}
 
-{% macro spark__raw_table_reader(raw_dir, table_name) %}
-    {# Hadoop glob alternation: the single file or the folder of partitions. #}
-    {{ return('select * from parquet.`' ~ raw_dir ~ '/' ~ table_name ~ '{.parquet,/*.parquet}`') }}
+{# Spark: an external table over the file or the folder of partitions (a Hadoop glob
+   matches either). Jinja cannot look at the file system, so the format comes from
+   BANK_TIERING_RAW_FORMAT (`parquet`, the default, or `csv` with a header, read as text);
+   a missing path fails with Spark's "Path does not exist" naming it. #}
+{% macro spark__raw_table_ddl(schema, table_name, raw_dir) %}
+    {% set raw_format = env_var('BANK_TIERING_RAW_FORMAT', 'parquet') | lower %}
+    {% set path = raw_dir ~ '/' ~ table_name ~ ('{.parquet,/*.parquet}' if raw_format == 'parquet' else '.csv') %}
+    {% set options = "path '" ~ path ~ "'" ~ (", header 'true'" if raw_format == 'csv' else '') %}
+    {{ return([
+        'drop view if exists ' ~ schema ~ '.' ~ table_name,
+        'drop table if exists ' ~ schema ~ '.' ~ table_name,
+        'create table ' ~ schema ~ '.' ~ table_name ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
+    ]) }}
 {% endmacro %}
 
 {# The relation of a landed raw table, for introspection (column types) without adding

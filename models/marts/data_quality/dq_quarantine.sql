@@ -51,7 +51,7 @@ final as (
         reason_code,
         record_key,
         raw_record,
-        {{ dbt.current_timestamp() }} as detected_at
+        cast({{ dbt.current_timestamp() }} as timestamp) as detected_at
     from quarantined
 )
 

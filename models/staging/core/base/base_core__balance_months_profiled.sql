@@ -1,11 +1,4 @@
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key='balance_month',
-        on_schema_change='fail',
-    )
-}}
+{{ config(materialized='incremental', **incremental_by_month('balance_month')) }}
 {#- One row per account and month of landed balances with a usable key: rows and distinct
     days. An account-month with more rows than days holds a repeated (account_id,
     balance_date) key; base_core__balances fingerprints only those rows (METHODOLOGY.md
