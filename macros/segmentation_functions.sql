@@ -47,9 +47,10 @@
     ({{ floor_column }} is null or ({{ value }} is not null and {{ value }} >= {{ floor_column }}))
 {%- endmacro %}
 
-{# The day `days` (a column or number) before `date_expression`, as a date. #}
+{# The day `days` (a column or number, e.g. a double parameter) before `date_expression`,
+   as a date; the day count is cast to integer (Spark's date_add takes an int). #}
 {% macro segmentation_days_before(days, date_expression) -%}
-    cast({{ dbt.dateadd('day', '-1 * (' ~ days ~ ')', date_expression) }} as date)
+    cast({{ dbt.dateadd('day', '-1 * cast(' ~ days ~ ' as integer)', date_expression) }} as date)
 {%- endmacro %}
 
 {# Completed years between `start_date` and `end_date` (age on `end_date`). #}

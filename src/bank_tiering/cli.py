@@ -31,8 +31,8 @@ def main(verbose: bool) -> None:
 @click.option("--out", "out_dir", type=click.Path(path_type=Path), default=None,
               help="Output folder (default: BANK_TIERING_RAW_DIR or data/raw).")
 @click.option("--customers", default=2000, show_default=True, help="Number of customers.")
-@click.option("--months", default=12, show_default=True, help="Months of daily balances.")
-@click.option("--start-month", default="2025-01-01", show_default=True,
+@click.option("--months", default=13, show_default=True, help="Months of daily balances.")
+@click.option("--start-month", default="2024-12-01", show_default=True,
               help="First month of balances (YYYY-MM-01).")
 @click.option("--seed", default=42, show_default=True, help="Random seed (same seed, same files).")
 @click.option("--bad-rows", default=0, show_default=True,
@@ -58,8 +58,9 @@ def generate(out_dir: Path | None, customers: int, months: int, start_month: str
 @main.command()
 @click.option("--customers", default=2000, show_default=True,
               help="Customers to generate when the raw folder is empty.")
-@click.option("--months", default=12, show_default=True,
-              help="Months to generate when the raw folder is empty.")
+@click.option("--months", default=13, show_default=True,
+              help="Months to generate when the raw folder is empty (from December, so the "
+                   "year-start flows of the following year exist).")
 @click.option("--seed", default=42, show_default=True, help="Seed of the generated sample.")
 @click.option("--full-refresh", is_flag=True, help="Rebuild incremental facts from scratch.")
 def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
@@ -70,7 +71,8 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
                    f"({customers:,} customers × {months} months, seed {seed}).")
         from bank_tiering.generator import generate as generate_raw
 
-        generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed)
+        generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed,
+                     start_month=date(2024, 12, 1))
     args = ["build"] + (["--full-refresh"] if full_refresh else [])
     result = run_dbt(args, settings)
     if not result.success:
@@ -108,11 +110,11 @@ def print_build_summary(duckdb_path: Path) -> None:
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         layers = con.execute(
             """
-            select table_schema, count(*) as objects, sum(estimated_size) as rows
+            select schema_name, count(*) as objects, sum(estimated_size) as rows
             from duckdb_tables()
-            where table_schema in ('staging', 'intermediate', 'marts', 'data_quality')
-            group by table_schema
-            order by table_schema
+            where schema_name in ('staging', 'intermediate', 'marts', 'data_quality')
+            group by schema_name
+            order by schema_name
             """
         ).fetchall()
         click.echo("\nTables built (rows are DuckDB's estimates; views not counted):")

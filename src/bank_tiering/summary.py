@@ -115,7 +115,7 @@ def _pad(text: str, width: int) -> str:
 def _format_line(name: str, line: dict[str, Any]) -> str:
     return (
         f"  {_pad(name, 30)}{line['customers']:>10,}{line['aum'] / 1e6:>16,.1f}"
-        f"{line['contribution'] / 1e3:>18,.1f}"
+        f"{line['contribution'] / 1e3:>24,.1f}"
     )
 
 
@@ -137,7 +137,7 @@ def print_summary(
     if rows["period_month"] is None:
         print("\nSegments: no period in marts.fct_customer_segment.", file=out)
         return rows
-    header = f"  {'':<30}{'customers':>10}{'AUM (CNY m)':>16}{'contribution (CNY k)':>18}"
+    header = f"  {'':<30}{'customers':>10}{'AUM (CNY m)':>16}{'contribution (CNY k)':>24}"
     print(f"\nSegments of {rows['period_month']:%Y-%m} (latest period):", file=out)
     print(header, file=out)
     for line in rows["by_tier"]:
@@ -147,6 +147,5 @@ def print_summary(
     print("  by value quadrant:", file=out)
     for line in rows["by_quadrant"]:
         print(_format_line(line["label_zh"] or line["code"], line), file=out)
-    total = {"customers": rows["customers"], "aum": rows["aum"], "contribution": rows["contribution"]}
-    print(_format_line("total", total), file=out)
+    print(_format_line("total", rows), file=out)
     return rows

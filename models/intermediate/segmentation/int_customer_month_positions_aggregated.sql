@@ -60,7 +60,7 @@ open_loans_rated as (
         int_asset_quality_scores_resolved.is_high_risk,
         row_number() over (
             partition by account_months.customer_id, account_months.period_month
-            order by int_asset_quality_scores_resolved.severity_rank desc, account_months.risk_class
+            order by int_asset_quality_scores_resolved.severity_rank desc, account_months.risk_class asc
         ) as severity_order,
         max(case when int_asset_quality_scores_resolved.is_high_risk then 1 else 0 end) over (
             partition by account_months.customer_id, account_months.period_month
@@ -68,7 +68,7 @@ open_loans_rated as (
     from account_months
     inner join int_asset_quality_scores_resolved
         on account_months.parameter_branch_id = int_asset_quality_scores_resolved.branch_id
-        and account_months.risk_class = int_asset_quality_scores_resolved.risk_class
+            and account_months.risk_class = int_asset_quality_scores_resolved.risk_class
     where
         account_months.product_family = 'loan'
         and account_months.is_open_at_period_end
@@ -116,7 +116,7 @@ final as (
     from positions
     left join worst_open_loans
         on positions.customer_id = worst_open_loans.customer_id
-        and positions.period_month = worst_open_loans.period_month
+            and positions.period_month = worst_open_loans.period_month
 )
 
 select * from final

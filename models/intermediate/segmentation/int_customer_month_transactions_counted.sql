@@ -36,7 +36,7 @@ daily_transactions as (
     select
         customer_id,
         txn_date,
-        count(*) as transactions
+        count(*) as transaction_count
     from int_transactions_validated
     group by
         customer_id,
@@ -48,10 +48,12 @@ windows as (
         int_customer_months_joined.customer_id,
         int_customer_months_joined.period_month,
         int_customer_months_joined.period_end,
-        {{ segmentation_days_before('int_branch_parameters_pivoted.activity_window_days', 'int_customer_months_joined.period_end') }}
-            as activity_window_after,
-        {{ segmentation_days_before('int_branch_parameters_pivoted.dormant_window_days', 'int_customer_months_joined.period_end') }}
-            as dormant_window_after
+        {{ segmentation_days_before(
+            'int_branch_parameters_pivoted.activity_window_days',
+            'int_customer_months_joined.period_end') }} as activity_window_after,
+        {{ segmentation_days_before(
+            'int_branch_parameters_pivoted.dormant_window_days',
+            'int_customer_months_joined.period_end') }} as dormant_window_after
     from int_customer_months_joined
     left join int_branch_parameters_pivoted
         on int_customer_months_joined.parameter_branch_id = int_branch_parameters_pivoted.branch_id
@@ -74,19 +76,34 @@ counted as (
         windows_bounded.customer_id,
         windows_bounded.period_month,
         sum(
-            case when daily_transactions.txn_date >= windows_bounded.period_month then daily_transactions.transactions else 0 end
+            case
+                when
+                    daily_transactions.txn_date >= windows_bounded.period_month
+                    then daily_transactions.transaction_count
+                else 0
+            end
         ) as period_transactions,
         sum(
-            case when daily_transactions.txn_date > windows_bounded.activity_window_after then daily_transactions.transactions else 0 end
+            case
+                when
+                    daily_transactions.txn_date > windows_bounded.activity_window_after
+                    then daily_transactions.transaction_count
+                else 0
+            end
         ) as activity_window_transactions,
         sum(
-            case when daily_transactions.txn_date > windows_bounded.dormant_window_after then daily_transactions.transactions else 0 end
+            case
+                when
+                    daily_transactions.txn_date > windows_bounded.dormant_window_after
+                    then daily_transactions.transaction_count
+                else 0
+            end
         ) as dormant_window_transactions
     from windows_bounded
     left join daily_transactions
         on windows_bounded.customer_id = daily_transactions.customer_id
-        and daily_transactions.txn_date <= windows_bounded.period_end
-        and daily_transactions.txn_date > windows_bounded.lookback_after
+            and windows_bounded.period_end >= daily_transactions.txn_date
+            and windows_bounded.lookback_after < daily_transactions.txn_date
     group by
         windows_bounded.customer_id,
         windows_bounded.period_month

@@ -68,11 +68,11 @@ sme_candidates as (
     from organisations
     inner join int_sme_standards_resolved
         on organisations.parameter_branch_id = int_sme_standards_resolved.branch_id
-        and (
-            int_sme_standards_resolved.industry_prefix = '*'
-            or substring(organisations.industry_code, 1, length(int_sme_standards_resolved.industry_prefix))
-            = int_sme_standards_resolved.industry_prefix
-        )
+            and (
+                int_sme_standards_resolved.industry_prefix = '*'
+                or substring(organisations.industry_code, 1, length(int_sme_standards_resolved.industry_prefix))
+                = int_sme_standards_resolved.industry_prefix
+            )
     where organisations.customer_type = 'corporate'
 ),
 
@@ -101,10 +101,10 @@ organisation_standards as (
         on organisations.group_id = strategic_groups.group_id
     left join int_large_corporate_thresholds_resolved as large_section
         on organisations.parameter_branch_id = large_section.branch_id
-        and organisations.industry_section = large_section.industry_section
+            and organisations.industry_section = large_section.industry_section
     left join int_large_corporate_thresholds_resolved as large_default
         on organisations.parameter_branch_id = large_default.branch_id
-        and large_default.industry_section = '*'
+            and large_default.industry_section = '*'
     left join sme_standards_applied
         on organisations.customer_id = sme_standards_applied.customer_id
 ),
@@ -134,8 +134,8 @@ classified as (
         on int_customer_months_joined.customer_id = organisation_standards.customer_id
     left join int_retail_tier_thresholds_resolved
         on int_customer_months_joined.customer_type = 'retail'
-        and int_customer_months_joined.parameter_branch_id = int_retail_tier_thresholds_resolved.branch_id
-        and {{ segmentation_in_band(
+            and int_customer_months_joined.parameter_branch_id = int_retail_tier_thresholds_resolved.branch_id
+            and {{ segmentation_in_band(
             'int_customer_months_joined.avg_aum',
             'int_retail_tier_thresholds_resolved.min_avg_aum',
             'int_retail_tier_thresholds_resolved.max_avg_aum') }}
@@ -146,17 +146,57 @@ classified as (
 -- The decision table of §4, first match wins.
 final as (
     select
-        *,
+        customer_id,
+        period_month,
+        period_end,
+        customer_type,
+        branch_id,
+        parameter_branch_id,
+        group_id,
+        gender,
+        occupation,
+        industry_code,
+        industry_section,
+        emerging_tag,
+        annual_income,
+        annual_sales,
+        total_assets,
+        employee_count,
+        birth_date,
+        onboard_date,
+        close_date,
+        days_in_period,
+        avg_loan_balance,
+        avg_deposit_balance,
+        avg_aum,
+        contribution,
+        period_end_loan_balance,
+        open_product_families,
+        open_accounts_at_period_end,
+        open_loans_at_period_end,
+        worst_loan_risk_class,
+        worst_loan_asset_quality_score,
+        has_high_risk_loan,
+        market_class,
+        loan_status,
+        corporate_category,
+        is_in_strategic_group,
+        large_min_annual_sales,
+        sme_industry_prefix,
+        meets_sme_floors,
+        retail_tier_code,
+        above_scale_min_avg_deposit,
         case
             when market_class = 'retail' then retail_tier_code
             when market_class in ('corporate', 'institution') and loan_status = 'with_loan'
                 and is_in_strategic_group then 'strategic'
-            when market_class = 'corporate' and loan_status = 'with_loan' then
-                case
-                    when annual_sales >= large_min_annual_sales then 'large'
-                    when meets_sme_floors then 'medium'
-                    else 'small'
-                end
+            when market_class = 'corporate' and loan_status = 'with_loan'
+                then
+                    case
+                        when annual_sales >= large_min_annual_sales then 'large'
+                        when meets_sme_floors then 'medium'
+                        else 'small'
+                    end
             when market_class = 'institution' and loan_status = 'with_loan' then 'institution'
             when market_class in ('corporate', 'institution') and loan_status = 'without_loan' then
                 case

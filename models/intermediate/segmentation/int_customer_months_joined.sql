@@ -93,7 +93,7 @@ final as (
         on fct_customer_contribution.customer_id = stg_core__customers.customer_id
     left join int_customer_month_positions_aggregated
         on fct_customer_contribution.customer_id = int_customer_month_positions_aggregated.customer_id
-        and fct_customer_contribution.period_month = int_customer_month_positions_aggregated.period_month
+            and fct_customer_contribution.period_month = int_customer_month_positions_aggregated.period_month
 )
 
 select * from final

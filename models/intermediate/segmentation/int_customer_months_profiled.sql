@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- Behaviour, lifecycle and profile of every customer-month (METHODOLOGY.md §7): activity
     level, lifecycle stage, age, income and occupation bands (retail) and risk grade
     (corporate, institution). Bands and windows come from the branch-resolved seeds (§6). -#}
@@ -73,25 +74,31 @@ customer_months as (
             as activity_window_transactions,
         coalesce(int_customer_month_transactions_counted.dormant_window_transactions, 0)
             as dormant_window_transactions,
-        {{ dbt.datediff('int_customer_months_classified.onboard_date', 'int_customer_months_classified.period_end', 'day') }}
-            as days_since_onboarding,
-        {{ segmentation_completed_years('int_customer_months_classified.birth_date', 'int_customer_months_classified.period_end') }}
-            as age_at_period_end,
-        {{ segmentation_days_before('int_branch_parameters_pivoted.new_customer_window_days', 'int_customer_months_classified.period_end') }}
-            as new_customer_window_after,
+        {{ dbt.datediff(
+            'int_customer_months_classified.onboard_date',
+            'int_customer_months_classified.period_end', 'day') }} as days_since_onboarding,
+        {{ segmentation_completed_years(
+            'int_customer_months_classified.birth_date',
+            'int_customer_months_classified.period_end') }} as age_at_period_end,
+        {{ segmentation_days_before(
+            'int_branch_parameters_pivoted.new_customer_window_days',
+            'int_customer_months_classified.period_end') }} as new_customer_window_after,
         int_branch_parameters_pivoted.loyal_min_tenure_days,
         ratings_in_force.rating as rating_in_force
     from int_customer_months_classified
     left join int_customer_month_transactions_counted
         on int_customer_months_classified.customer_id = int_customer_month_transactions_counted.customer_id
-        and int_customer_months_classified.period_month = int_customer_month_transactions_counted.period_month
+            and int_customer_months_classified.period_month = int_customer_month_transactions_counted.period_month
     left join int_branch_parameters_pivoted
         on int_customer_months_classified.parameter_branch_id = int_branch_parameters_pivoted.branch_id
     left join ratings_in_force
         on int_customer_months_classified.market_class in ('corporate', 'institution')
-        and int_customer_months_classified.customer_id = ratings_in_force.customer_id
-        and ratings_in_force.valid_from <= int_customer_months_classified.period_end
-        and (ratings_in_force.valid_to is null or int_customer_months_classified.period_end < ratings_in_force.valid_to)
+            and int_customer_months_classified.customer_id = ratings_in_force.customer_id
+            and int_customer_months_classified.period_end >= ratings_in_force.valid_from
+            and (
+                ratings_in_force.valid_to is null
+                or int_customer_months_classified.period_end < ratings_in_force.valid_to
+            )
 ),
 
 banded as (
@@ -105,31 +112,31 @@ banded as (
     from customer_months
     left join int_activity_levels_resolved
         on customer_months.parameter_branch_id = int_activity_levels_resolved.branch_id
-        and {{ segmentation_in_band(
+            and {{ segmentation_in_band(
             'customer_months.activity_window_transactions',
             'int_activity_levels_resolved.min_transactions',
             'int_activity_levels_resolved.max_transactions') }}
     left join int_age_bands_resolved
         on customer_months.market_class = 'retail'
-        and customer_months.parameter_branch_id = int_age_bands_resolved.branch_id
-        and {{ segmentation_in_band(
+            and customer_months.parameter_branch_id = int_age_bands_resolved.branch_id
+            and {{ segmentation_in_band(
             'customer_months.age_at_period_end',
             'int_age_bands_resolved.min_age',
             'int_age_bands_resolved.max_age') }}
     left join int_income_bands_resolved
         on customer_months.market_class = 'retail'
-        and customer_months.parameter_branch_id = int_income_bands_resolved.branch_id
-        and {{ segmentation_in_band(
+            and customer_months.parameter_branch_id = int_income_bands_resolved.branch_id
+            and {{ segmentation_in_band(
             'customer_months.annual_income',
             'int_income_bands_resolved.min_annual_income',
             'int_income_bands_resolved.max_annual_income') }}
     left join occupation_groups
         on customer_months.market_class = 'retail'
-        and customer_months.occupation = occupation_groups.occupation
+            and customer_months.occupation = occupation_groups.occupation
     left join int_rating_risk_grades_resolved
         on customer_months.market_class in ('corporate', 'institution')
-        and customer_months.parameter_branch_id = int_rating_risk_grades_resolved.branch_id
-        and coalesce(customer_months.rating_in_force, 'unrated') = int_rating_risk_grades_resolved.rating
+            and customer_months.parameter_branch_id = int_rating_risk_grades_resolved.branch_id
+            and coalesce(customer_months.rating_in_force, 'unrated') = int_rating_risk_grades_resolved.rating
 ),
 
 final as (

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- The bank's value to the customer (银行对客户价值, METHODOLOGY.md §5): the nine
     sub-scores, each 0–100, and bank_value_score = their weighted sum with the branch's
     weights. Every cap, default and weight comes from the branch-resolved seeds (§6). -#}
@@ -40,11 +41,15 @@ int_bank_value_weights_resolved as (
 weights as (
     select
         branch_id,
-        {%- for sub_score in ['product_coverage', 'tenure', 'activity', 'satisfaction', 'agreement',
-            'executive_vip', 'asset_quality', 'wallet_share', 'growth'] %}
-        max(case when sub_score = '{{ sub_score }}' then weight end) as {{ sub_score }}_weight
-        {{- ',' if not loop.last }}
-        {%- endfor %}
+        max(case when sub_score = 'product_coverage' then weight end) as product_coverage_weight,
+        max(case when sub_score = 'tenure' then weight end) as tenure_weight,
+        max(case when sub_score = 'activity' then weight end) as activity_weight,
+        max(case when sub_score = 'satisfaction' then weight end) as satisfaction_weight,
+        max(case when sub_score = 'agreement' then weight end) as agreement_weight,
+        max(case when sub_score = 'executive_vip' then weight end) as executive_vip_weight,
+        max(case when sub_score = 'asset_quality' then weight end) as asset_quality_weight,
+        max(case when sub_score = 'wallet_share' then weight end) as wallet_share_weight,
+        max(case when sub_score = 'growth' then weight end) as growth_weight
     from int_bank_value_weights_resolved
     group by branch_id
 ),
@@ -86,14 +91,14 @@ customer_months as (
     from int_customer_months_joined
     left join int_customer_month_transactions_counted
         on int_customer_months_joined.customer_id = int_customer_month_transactions_counted.customer_id
-        and int_customer_months_joined.period_month = int_customer_month_transactions_counted.period_month
+            and int_customer_months_joined.period_month = int_customer_month_transactions_counted.period_month
     left join surveys_in_force
         on int_customer_months_joined.customer_id = surveys_in_force.customer_id
-        and surveys_in_force.valid_from <= int_customer_months_joined.period_end
-        and (surveys_in_force.valid_to is null or int_customer_months_joined.period_end < surveys_in_force.valid_to)
+            and int_customer_months_joined.period_end >= surveys_in_force.valid_from
+            and (surveys_in_force.valid_to is null or int_customer_months_joined.period_end < surveys_in_force.valid_to)
     left join growth_bases
         on int_customer_months_joined.customer_id = growth_bases.customer_id
-        and int_customer_months_joined.period_month = growth_bases.next_period_month
+            and int_customer_months_joined.period_month = growth_bases.next_period_month
 ),
 
 sub_scores as (
@@ -101,15 +106,15 @@ sub_scores as (
         customer_months.customer_id,
         customer_months.period_month,
         customer_months.parameter_branch_id,
-        cast(customer_months.open_product_families as double)
-            / int_branch_parameters_pivoted.product_family_count * 100 as product_coverage_score,
+        cast(customer_months.open_product_families as double) * 100
+        / int_branch_parameters_pivoted.product_family_count as product_coverage_score,
         -- an onboarding after the period end counts as 0 days, not negative tenure
         least(
             greatest(customer_months.days_since_onboarding, 0) / int_branch_parameters_pivoted.tenure_days_per_year,
             int_branch_parameters_pivoted.tenure_cap_years
         ) * int_branch_parameters_pivoted.tenure_points_per_year as tenure_score,
         least(customer_months.period_transactions, int_branch_parameters_pivoted.activity_cap_transactions)
-            * int_branch_parameters_pivoted.activity_points_per_transaction as activity_score,
+        * int_branch_parameters_pivoted.activity_points_per_transaction as activity_score,
         coalesce(customer_months.satisfaction_score, int_branch_parameters_pivoted.default_satisfaction_score)
             as satisfaction_score,
         case

@@ -1,3 +1,4 @@
+{{ config(materialized='table') }}
 {#- The two value dimensions and the quadrant of every customer-month (METHODOLOGY.md §5):
     x = contribution, high when > 0 and ≥ the exact median contribution of the customer's
     (market_class, tier_code) group in the period (bank-wide, all branches together);
@@ -62,11 +63,11 @@ dimensions as (
     from int_customer_months_classified
     left join group_medians
         on int_customer_months_classified.period_month = group_medians.period_month
-        and int_customer_months_classified.market_class = group_medians.market_class
-        and int_customer_months_classified.tier_code = group_medians.tier_code
+            and int_customer_months_classified.market_class = group_medians.market_class
+            and int_customer_months_classified.tier_code = group_medians.tier_code
     left join int_customer_months_scored
         on int_customer_months_classified.customer_id = int_customer_months_scored.customer_id
-        and int_customer_months_classified.period_month = int_customer_months_scored.period_month
+            and int_customer_months_classified.period_month = int_customer_months_scored.period_month
     left join int_branch_parameters_pivoted
         on int_customer_months_classified.parameter_branch_id = int_branch_parameters_pivoted.branch_id
 ),

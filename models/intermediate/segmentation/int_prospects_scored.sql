@@ -49,7 +49,7 @@ components as (
         on coalesce(stg_core__prospects.branch_id, '*') = int_branch_parameters_pivoted.branch_id
     left join int_industry_value_space_resolved
         on coalesce(stg_core__prospects.branch_id, '*') = int_industry_value_space_resolved.branch_id
-        and stg_core__prospects.industry_section = int_industry_value_space_resolved.industry_section
+            and stg_core__prospects.industry_section = int_industry_value_space_resolved.industry_section
 ),
 
 scored as (

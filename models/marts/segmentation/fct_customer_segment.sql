@@ -1,0 +1,198 @@
+{#- One row per customer × period_month of fct_customer_contribution (INTERFACES.md §3):
+    classification and tier (METHODOLOGY.md §3–4), value dimensions and quadrant (§5),
+    behaviour and profile (§7), service strategy, with a Chinese label beside every code. -#}
+with
+
+int_customer_months_classified as (
+    select * from {{ ref('int_customer_months_classified') }}
+),
+
+int_customer_months_profiled as (
+    select * from {{ ref('int_customer_months_profiled') }}
+),
+
+int_customer_months_scored as (
+    select * from {{ ref('int_customer_months_scored') }}
+),
+
+int_customer_months_valued as (
+    select * from {{ ref('int_customer_months_valued') }}
+),
+
+int_service_strategies_resolved as (
+    select * from {{ ref('int_service_strategies_resolved') }}
+),
+
+code_labels as (
+    select
+        code_set,
+        code,
+        label_zh
+    from {{ ref('code_labels') }}
+),
+
+segments as (
+    select
+        int_customer_months_classified.customer_id,
+        int_customer_months_classified.period_month,
+        int_customer_months_classified.period_end,
+        int_customer_months_classified.customer_type,
+        int_customer_months_classified.branch_id,
+        int_customer_months_classified.parameter_branch_id,
+        int_customer_months_classified.market_class,
+        int_customer_months_classified.loan_status,
+        int_customer_months_classified.corporate_category,
+        int_customer_months_classified.tier_code,
+        int_profiled.activity_level,
+        int_profiled.lifecycle_stage,
+        int_profiled.age_band,
+        int_profiled.income_band,
+        int_profiled.occupation_group,
+        int_profiled.risk_grade,
+        int_profiled.rating_in_force,
+        int_profiled.activity_window_transactions,
+        int_customer_months_classified.avg_aum,
+        int_customer_months_classified.avg_loan_balance,
+        int_customer_months_classified.avg_deposit_balance,
+        int_customer_months_classified.period_end_loan_balance,
+        int_customer_months_classified.contribution,
+        int_customer_months_valued.contribution_group_median,
+        int_customer_months_valued.is_contribution_high,
+        int_customer_months_scored.bank_value_score,
+        int_customer_months_valued.is_bank_value_high,
+        int_customer_months_scored.product_coverage_score,
+        int_customer_months_scored.tenure_score,
+        int_customer_months_scored.activity_score,
+        int_customer_months_scored.satisfaction_score,
+        int_customer_months_scored.agreement_score,
+        int_customer_months_scored.executive_vip_score,
+        int_customer_months_scored.asset_quality_score,
+        int_customer_months_scored.wallet_share_score,
+        int_customer_months_scored.growth_score,
+        int_customer_months_valued.value_quadrant
+    from int_customer_months_classified
+    left join int_customer_months_profiled as int_profiled
+        on int_customer_months_classified.customer_id = int_profiled.customer_id
+            and int_customer_months_classified.period_month = int_profiled.period_month
+    left join int_customer_months_scored
+        on int_customer_months_classified.customer_id = int_customer_months_scored.customer_id
+            and int_customer_months_classified.period_month = int_customer_months_scored.period_month
+    left join int_customer_months_valued
+        on int_customer_months_classified.customer_id = int_customer_months_valued.customer_id
+            and int_customer_months_classified.period_month = int_customer_months_valued.period_month
+),
+
+final as (
+    select
+        -- keys
+        segments.customer_id,
+        cast(segments.period_month as date) as period_month,
+
+        -- classification and tier (§3–4)
+        segments.customer_type,
+        customer_type_labels.label_zh as customer_type_label_zh,
+        segments.branch_id,
+        segments.market_class,
+        market_class_labels.label_zh as market_class_label_zh,
+        segments.loan_status,
+        loan_status_labels.label_zh as loan_status_label_zh,
+        segments.corporate_category,
+        corporate_category_labels.label_zh as corporate_category_label_zh,
+        segments.tier_code,
+        tier_labels.label_zh as tier_label_zh,
+
+        -- behaviour and profile (§7)
+        segments.activity_level,
+        activity_level_labels.label_zh as activity_level_label_zh,
+        segments.lifecycle_stage,
+        lifecycle_stage_labels.label_zh as lifecycle_stage_label_zh,
+        segments.age_band,
+        age_band_labels.label_zh as age_band_label_zh,
+        segments.income_band,
+        income_band_labels.label_zh as income_band_label_zh,
+        segments.occupation_group,
+        occupation_group_labels.label_zh as occupation_group_label_zh,
+        segments.risk_grade,
+        risk_grade_labels.label_zh as risk_grade_label_zh,
+        segments.rating_in_force,
+        cast(segments.activity_window_transactions as integer) as activity_window_transactions,
+
+        -- balances and the value dimensions (§1, §5)
+        cast(segments.avg_aum as double) as avg_aum,
+        cast(segments.avg_loan_balance as double) as avg_loan_balance,
+        cast(segments.avg_deposit_balance as double) as avg_deposit_balance,
+        cast(segments.period_end_loan_balance as double) as period_end_loan_balance,
+        cast(segments.contribution as double) as contribution,
+        cast(segments.contribution_group_median as double) as contribution_group_median,
+        cast(segments.is_contribution_high as boolean) as is_contribution_high,
+        cast(segments.bank_value_score as double) as bank_value_score,
+        cast(segments.is_bank_value_high as boolean) as is_bank_value_high,
+        cast(segments.product_coverage_score as double) as product_coverage_score,
+        cast(segments.tenure_score as double) as tenure_score,
+        cast(segments.activity_score as double) as activity_score,
+        cast(segments.satisfaction_score as double) as satisfaction_score,
+        cast(segments.agreement_score as double) as agreement_score,
+        cast(segments.executive_vip_score as double) as executive_vip_score,
+        cast(segments.asset_quality_score as double) as asset_quality_score,
+        cast(segments.wallet_share_score as double) as wallet_share_score,
+        cast(segments.growth_score as double) as growth_score,
+        segments.value_quadrant,
+        value_quadrant_labels.label_zh as value_quadrant_label_zh,
+
+        -- differentiated service (差别化服务策略): tier strategy；quadrant strategy
+        tier_strategies.service_strategy_zh as tier_service_strategy_zh,
+        quadrant_strategies.service_strategy_zh as quadrant_service_strategy_zh,
+        case
+            when tier_strategies.service_strategy_zh is null then quadrant_strategies.service_strategy_zh
+            when quadrant_strategies.service_strategy_zh is null then tier_strategies.service_strategy_zh
+            else {{ dbt.concat([
+                'tier_strategies.service_strategy_zh', "'；'", 'quadrant_strategies.service_strategy_zh']) }}
+        end as service_strategy_zh
+    from segments
+    left join code_labels as customer_type_labels
+        on customer_type_labels.code_set = 'customer_type'
+            and segments.customer_type = customer_type_labels.code
+    left join code_labels as market_class_labels
+        on market_class_labels.code_set = 'market_class'
+            and segments.market_class = market_class_labels.code
+    left join code_labels as loan_status_labels
+        on loan_status_labels.code_set = 'loan_status'
+            and segments.loan_status = loan_status_labels.code
+    left join code_labels as corporate_category_labels
+        on corporate_category_labels.code_set = 'corporate_category'
+            and segments.corporate_category = corporate_category_labels.code
+    left join code_labels as tier_labels
+        on tier_labels.code_set = 'tier_code'
+            and segments.tier_code = tier_labels.code
+    left join code_labels as activity_level_labels
+        on activity_level_labels.code_set = 'activity_level'
+            and segments.activity_level = activity_level_labels.code
+    left join code_labels as lifecycle_stage_labels
+        on lifecycle_stage_labels.code_set = 'lifecycle_stage'
+            and segments.lifecycle_stage = lifecycle_stage_labels.code
+    left join code_labels as age_band_labels
+        on age_band_labels.code_set = 'age_band'
+            and segments.age_band = age_band_labels.code
+    left join code_labels as income_band_labels
+        on income_band_labels.code_set = 'income_band'
+            and segments.income_band = income_band_labels.code
+    left join code_labels as occupation_group_labels
+        on occupation_group_labels.code_set = 'occupation_group'
+            and segments.occupation_group = occupation_group_labels.code
+    left join code_labels as risk_grade_labels
+        on risk_grade_labels.code_set = 'risk_grade'
+            and segments.risk_grade = risk_grade_labels.code
+    left join code_labels as value_quadrant_labels
+        on value_quadrant_labels.code_set = 'value_quadrant'
+            and segments.value_quadrant = value_quadrant_labels.code
+    left join int_service_strategies_resolved as tier_strategies
+        on tier_strategies.strategy_dimension = 'tier_code'
+            and segments.parameter_branch_id = tier_strategies.branch_id
+            and segments.tier_code = tier_strategies.code
+    left join int_service_strategies_resolved as quadrant_strategies
+        on quadrant_strategies.strategy_dimension = 'value_quadrant'
+            and segments.parameter_branch_id = quadrant_strategies.branch_id
+            and segments.value_quadrant = quadrant_strategies.code
+)
+
+select * from final

@@ -1,0 +1,207 @@
+{#- Customer flows between tiers (客户流动, METHODOLOGY.md §8), grain flow_type ×
+    period_month × market_class × tier_code. For period p and base period q (`mom`: the
+    month before; `ytd`: the December before, 年初): start = in the tier at q; retained =
+    in the tier at q and at p; lost = at q, not in the tier at p (another tier, or no
+    customer-month at p); gained = in the tier at p, not at q; end = at p. AUM is the
+    avg_aum of the period named. A row exists for every tier with a customer at q or at p
+    (a tier emptied at p still reports its lost customers), and only for periods whose
+    base period is loaded (a period of the marts). -#}
+with
+
+fct_customer_segment as (
+    select
+        customer_id,
+        period_month,
+        market_class,
+        tier_code,
+        avg_aum
+    from {{ ref('fct_customer_segment') }}
+),
+
+code_labels as (
+    select
+        code_set,
+        code,
+        label_zh
+    from {{ ref('code_labels') }}
+),
+
+loaded_periods as (
+    select distinct period_month from fct_customer_segment
+),
+
+period_pairs as (
+    select
+        'mom' as flow_type,
+        period_month,
+        cast({{ dbt.dateadd('month', '-1', 'period_month') }} as date) as base_period_month
+    from loaded_periods
+
+    union all
+
+    select
+        'ytd' as flow_type,
+        period_month,
+        cast({{ dbt.dateadd('month', '-1', dbt.date_trunc('year', 'period_month')) }} as date) as base_period_month
+    from loaded_periods
+),
+
+loaded_pairs as (
+    select period_pairs.*
+    from period_pairs
+    inner join loaded_periods
+        on period_pairs.base_period_month = loaded_periods.period_month
+),
+
+-- One row per customer in a tier at q: counted in start, and in retained or lost.
+base_memberships as (
+    select
+        loaded_pairs.flow_type,
+        loaded_pairs.period_month,
+        loaded_pairs.base_period_month,
+        base_segments.market_class,
+        base_segments.tier_code,
+        base_segments.avg_aum as start_aum,
+        current_segments.avg_aum as end_aum,
+        coalesce(
+            current_segments.market_class = base_segments.market_class
+            and current_segments.tier_code = base_segments.tier_code,
+            false
+        ) as is_retained
+    from loaded_pairs
+    inner join fct_customer_segment as base_segments
+        on loaded_pairs.base_period_month = base_segments.period_month
+    left join fct_customer_segment as current_segments
+        on base_segments.customer_id = current_segments.customer_id
+            and loaded_pairs.period_month = current_segments.period_month
+),
+
+-- One row per customer in a tier at p: counted in end, and in gained unless retained.
+current_memberships as (
+    select
+        loaded_pairs.flow_type,
+        loaded_pairs.period_month,
+        loaded_pairs.base_period_month,
+        current_segments.market_class,
+        current_segments.tier_code,
+        current_segments.avg_aum as end_aum,
+        coalesce(
+            base_segments.market_class = current_segments.market_class
+            and base_segments.tier_code = current_segments.tier_code,
+            false
+        ) as is_retained
+    from loaded_pairs
+    inner join fct_customer_segment as current_segments
+        on loaded_pairs.period_month = current_segments.period_month
+    left join fct_customer_segment as base_segments
+        on current_segments.customer_id = base_segments.customer_id
+            and loaded_pairs.base_period_month = base_segments.period_month
+),
+
+flow_rows as (
+    select
+        flow_type,
+        period_month,
+        base_period_month,
+        market_class,
+        tier_code,
+        1 as start_customers,
+        start_aum,
+        case when is_retained then 1 else 0 end as retained_customers,
+        case when is_retained then start_aum else 0 end as retained_start_aum,
+        case when is_retained then end_aum else 0 end as retained_end_aum,
+        case when is_retained then 0 else 1 end as lost_customers,
+        case when is_retained then 0 else start_aum end as lost_start_aum,
+        0 as gained_customers,
+        0 as gained_end_aum,
+        0 as end_customers,
+        0 as end_aum
+    from base_memberships
+
+    union all
+
+    select
+        flow_type,
+        period_month,
+        base_period_month,
+        market_class,
+        tier_code,
+        0 as start_customers,
+        0 as start_aum,
+        0 as retained_customers,
+        0 as retained_start_aum,
+        0 as retained_end_aum,
+        0 as lost_customers,
+        0 as lost_start_aum,
+        case when is_retained then 0 else 1 end as gained_customers,
+        case when is_retained then 0 else end_aum end as gained_end_aum,
+        1 as end_customers,
+        end_aum
+    from current_memberships
+),
+
+flows as (
+    select
+        flow_type,
+        period_month,
+        base_period_month,
+        market_class,
+        tier_code,
+        sum(start_customers) as start_customers,
+        sum(start_aum) as start_aum,
+        sum(retained_customers) as retained_customers,
+        sum(retained_start_aum) as retained_start_aum,
+        sum(retained_end_aum) as retained_end_aum,
+        sum(lost_customers) as lost_customers,
+        sum(lost_start_aum) as lost_start_aum,
+        sum(gained_customers) as gained_customers,
+        sum(gained_end_aum) as gained_end_aum,
+        sum(end_customers) as end_customers,
+        sum(end_aum) as end_aum
+    from flow_rows
+    group by
+        flow_type,
+        period_month,
+        base_period_month,
+        market_class,
+        tier_code
+),
+
+final as (
+    select
+        flows.flow_type,
+        flow_type_labels.label_zh as flow_type_label_zh,
+        cast(flows.period_month as date) as period_month,
+        cast(flows.base_period_month as date) as base_period_month,
+        flows.market_class,
+        market_class_labels.label_zh as market_class_label_zh,
+        flows.tier_code,
+        tier_labels.label_zh as tier_label_zh,
+        cast(flows.start_customers as bigint) as start_customers,
+        cast(flows.start_aum as double) as start_aum,
+        cast(flows.retained_customers as bigint) as retained_customers,
+        cast(flows.retained_start_aum as double) as retained_start_aum,
+        cast(flows.retained_end_aum as double) as retained_end_aum,
+        cast(flows.lost_customers as bigint) as lost_customers,
+        cast(flows.lost_start_aum as double) as lost_start_aum,
+        cast(flows.gained_customers as bigint) as gained_customers,
+        cast(flows.gained_end_aum as double) as gained_end_aum,
+        cast(flows.end_customers as bigint) as end_customers,
+        cast(flows.end_aum as double) as end_aum,
+        cast(flows.end_customers - flows.start_customers as bigint) as net_customer_change,
+        cast(flows.end_aum - flows.start_aum as double) as net_aum_change,
+        cast(flows.start_aum / nullif(flows.start_customers, 0) as double) as start_avg_aum_per_customer,
+        cast(flows.end_aum / nullif(flows.end_customers, 0) as double) as end_avg_aum_per_customer
+    from flows
+    left join code_labels as flow_type_labels
+        on flow_type_labels.code_set = 'flow_type'
+            and flows.flow_type = flow_type_labels.code
+    left join code_labels as market_class_labels
+        on market_class_labels.code_set = 'market_class'
+            and flows.market_class = market_class_labels.code
+    left join code_labels as tier_labels
+        on tier_labels.code_set = 'tier_code'
+            and flows.tier_code = tier_labels.code
+)
+
+select * from final

@@ -1,0 +1,84 @@
+"""bank_tiering.summary on a hand-made marts.fct_customer_segment (no dbt build needed)."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from bank_tiering.summary import print_summary, summary_rows
+
+RETAIL, CORPORATE = ("retail", "个人客户市场"), ("corporate", "公司客户市场")
+MASS, HNW, SMALL = ("mass", "低价值客户"), ("high_net_worth", "高净值客户"), ("small", "小企业客户")
+EXIT, IMPORTANT, QUALITY = ("exit", "退出客户"), ("important", "重要客户"), ("quality", "优质客户")
+MAY, JUNE = date(2025, 5, 1), date(2025, 6, 1)
+
+# customer, period, (market_class, label), (tier, label), (quadrant, label), avg_aum, contribution
+ROWS = [
+    ("a", MAY, *RETAIL, *MASS, *EXIT, 1.0, 1.0),
+    ("a", JUNE, *RETAIL, *MASS, *EXIT, 100.0, -5.0),
+    ("b", JUNE, *RETAIL, *HNW, *IMPORTANT, 6_000_000.0, 2_000.0),
+    ("c", JUNE, *CORPORATE, *SMALL, *EXIT, 300.0, 10.0),
+    ("d", JUNE, *RETAIL, *HNW, *QUALITY, 9_000_000.0, 1_000.0),
+]
+
+
+def _warehouse(path: Path | None = None, rows: list[tuple] = ROWS) -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(str(path) if path else ":memory:")
+    con.execute("create schema marts")
+    con.execute(
+        """
+        create table marts.fct_customer_segment (
+            customer_id varchar, period_month date, market_class varchar,
+            market_class_label_zh varchar, tier_code varchar, tier_label_zh varchar,
+            value_quadrant varchar, value_quadrant_label_zh varchar, avg_aum double,
+            contribution double
+        )
+        """
+    )
+    if rows:
+        con.executemany("insert into marts.fct_customer_segment values (?,?,?,?,?,?,?,?,?,?)", rows)
+    return con
+
+
+def test_summary_rows_latest_period_by_tier_and_quadrant() -> None:
+    rows = summary_rows(_warehouse())
+    assert rows["period_month"] == date(2025, 6, 1)
+    assert rows["customers"] == 4  # May's row is not counted
+    assert rows["aum"] == pytest.approx(15_000_400.0)
+    assert rows["contribution"] == pytest.approx(3_005.0)
+    # methodology order: retail tiers (high_net_worth before mass), then corporate
+    assert [(t["market_class"], t["code"], t["customers"]) for t in rows["by_tier"]] == [
+        ("retail", "high_net_worth", 2), ("retail", "mass", 1), ("corporate", "small", 1),
+    ]
+    assert rows["by_tier"][0]["aum"] == pytest.approx(15_000_000.0)
+    assert rows["by_tier"][0]["label_zh"] == "高净值客户"
+    assert [(q["code"], q["customers"], q["contribution"]) for q in rows["by_quadrant"]] == [
+        ("important", 1, 2_000.0), ("quality", 1, 1_000.0), ("exit", 2, 5.0),
+    ]
+
+
+def test_print_summary_from_a_read_only_file(tmp_path: Path) -> None:
+    path = tmp_path / "warehouse.duckdb"
+    _warehouse(path).close()
+    out = io.StringIO()
+    rows = print_summary(path, file=out)
+    text = out.getvalue()
+    assert rows["customers"] == 4
+    assert "2025-06" in text
+    assert "个人客户市场 / 高净值客户" in text
+    assert "重要客户" in text
+    # the file was opened read-only: another read-only reader can open it at the same time
+    with duckdb.connect(str(path), read_only=True) as other:
+        assert other.execute("select count(*) from marts.fct_customer_segment").fetchone() == (5,)
+
+
+def test_print_summary_of_an_empty_mart() -> None:
+    out = io.StringIO()
+    rows = print_summary(_warehouse(rows=[]), file=out)
+    assert rows["period_month"] is None
+    assert rows["by_tier"] == []
+    assert "no period" in out.getvalue()

@@ -1,0 +1,36 @@
+{#- METHODOLOGY.md §8 identities of every flow row: start = retained + lost and
+    end = retained + gained, for customers and for AUM (AUM with a tolerance of 1e-9 of the
+    amounts plus 0.01 CNY for floating-point summation order). -#}
+with
+
+mart_tier_flows as (
+    select * from {{ ref('mart_tier_flows') }}
+),
+
+final as (
+    select
+        flow_type,
+        period_month,
+        market_class,
+        tier_code,
+        start_customers,
+        retained_customers,
+        lost_customers,
+        gained_customers,
+        end_customers,
+        start_aum,
+        retained_start_aum,
+        lost_start_aum,
+        retained_end_aum,
+        gained_end_aum,
+        end_aum
+    from mart_tier_flows
+    where
+        start_customers != retained_customers + lost_customers
+        or end_customers != retained_customers + gained_customers
+        or abs(start_aum - (retained_start_aum + lost_start_aum)) > 0.01 + 1e-9 * abs(start_aum)
+        or abs(end_aum - (retained_end_aum + gained_end_aum)) > 0.01 + 1e-9 * abs(end_aum)
+        or start_customers + end_customers = 0
+)
+
+select * from final
