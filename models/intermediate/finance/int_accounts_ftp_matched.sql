@@ -1,0 +1,113 @@
+{#- One row per fixed-term account (a time deposit or loan with a maturity date): its
+    matched-maturity FTP rate (METHODOLOGY.md §2). The original term in months is
+    12 × (maturity year − open year) + (maturity month − open month), plus 1 when the
+    maturity's day of month is later than the open date's; the rate is that of the
+    curve in force on open_date at the smallest term_months bucket ≥ the term, or at
+    the largest bucket when none is. No curve in force on open_date → null rate. -#}
+with
+
+int_accounts_validated as (
+    select * from {{ ref('int_accounts_validated') }}
+),
+
+stg_core__ftp_rates as (
+    select * from {{ ref('stg_core__ftp_rates') }}
+),
+
+fixed_term_accounts as (
+    select
+        account_id,
+        product_family,
+        open_date,
+        maturity_date,
+        12 * (extract(year from maturity_date) - extract(year from open_date))
+        + (extract(month from maturity_date) - extract(month from open_date))
+        + case
+            when extract(day from maturity_date) > extract(day from open_date) then 1
+            else 0
+        end as original_term_months
+    from int_accounts_validated
+    where
+        maturity_date is not null
+        and {{ contribution_in_families('product_family', 'fixed_term') }}
+),
+
+curve_dates as (
+    select distinct
+        product_family,
+        effective_date
+    from stg_core__ftp_rates
+),
+
+curves as (
+    select
+        product_family,
+        effective_date,
+        lead(effective_date) over (
+            partition by product_family
+            order by effective_date
+        ) as next_effective_date
+    from curve_dates
+),
+
+curves_at_open as (
+    select
+        fixed_term_accounts.account_id,
+        fixed_term_accounts.original_term_months,
+        curves.product_family,
+        curves.effective_date as ftp_curve_effective_date
+    from fixed_term_accounts
+    inner join curves
+        on fixed_term_accounts.product_family = curves.product_family
+            and fixed_term_accounts.open_date >= curves.effective_date
+            and (curves.next_effective_date is null or fixed_term_accounts.open_date < curves.next_effective_date)
+),
+
+bucket_candidates as (
+    select
+        curves_at_open.account_id,
+        curves_at_open.ftp_curve_effective_date,
+        stg_core__ftp_rates.term_months as ftp_term_months,
+        stg_core__ftp_rates.ftp_rate,
+        row_number() over (
+            partition by curves_at_open.account_id
+            order by
+                case when stg_core__ftp_rates.term_months >= curves_at_open.original_term_months then 0 else 1 end,
+                case
+                    when stg_core__ftp_rates.term_months >= curves_at_open.original_term_months
+                        then stg_core__ftp_rates.term_months
+                    else -stg_core__ftp_rates.term_months
+                end
+        ) as bucket_preference
+    from curves_at_open
+    inner join stg_core__ftp_rates
+        on curves_at_open.product_family = stg_core__ftp_rates.product_family
+            and curves_at_open.ftp_curve_effective_date = stg_core__ftp_rates.effective_date
+),
+
+matched_buckets as (
+    select
+        account_id,
+        ftp_curve_effective_date,
+        ftp_term_months,
+        ftp_rate
+    from bucket_candidates
+    where bucket_preference = 1
+),
+
+final as (
+    select
+        fixed_term_accounts.account_id,
+        fixed_term_accounts.product_family,
+        fixed_term_accounts.open_date,
+        fixed_term_accounts.maturity_date,
+        cast(fixed_term_accounts.original_term_months as integer) as original_term_months,
+        matched_buckets.ftp_curve_effective_date,
+        matched_buckets.ftp_term_months,
+        matched_buckets.ftp_rate as matched_ftp_rate
+    from fixed_term_accounts
+    left join matched_buckets
+        on fixed_term_accounts.account_id = matched_buckets.account_id
+)
+
+select * from final
