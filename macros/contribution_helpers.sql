@@ -50,39 +50,6 @@
     {{ column_name }} in ({% for family in contribution_families(family_group) %}'{{ family }}'{{ ', ' if not loop.last }}{% endfor %})
 {%- endmacro %}
 
-{# The first period an incremental run of a contribution model recomputes, as
-   'YYYY-MM-DD', or none for a full build (first run, --full-refresh, empty table).
-   It is the earlier of
-   - the latest period_month already in {{ this }} (that month may have been loaded
-     while still partial), and
-   - var('reprocess_from_month') when set ('YYYY-MM-01'): restated inputs of earlier
-     months are picked up from there on.
-   Every period on or after it is recomputed; earlier ones are kept as they are. #}
-{% macro contribution_incremental_start(period_column='period_month') %}
-    {%- if not execute or this is none or not is_incremental() -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set latest_query -%}
-        select cast(max({{ period_column }}) as {{ dbt.type_string() }}) from {{ this }}
-    {%- endset -%}
-    {%- set latest = run_query(latest_query).columns[0].values()[0] -%}
-    {%- if latest is none -%}
-        {{ return(none) }}
-    {%- endif -%}
-    {%- set start = latest | string | trim -%}
-    {%- set reprocess = var('reprocess_from_month', '') | string | trim -%}
-    {%- if reprocess != '' -%}
-        {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])-01$', reprocess) -%}
-            {{ exceptions.raise_compiler_error(
-                "var('reprocess_from_month') must be the first day of a month, 'YYYY-MM-01', got '"
-                ~ reprocess ~ "'") }}
-        {%- endif -%}
-        {%- if reprocess < start -%}
-            {%- set start = reprocess -%}
-        {%- endif -%}
-    {%- endif -%}
-    {{ return(start) }}
-{% endmacro %}
 
 {# One column per FTP product family (contribution_families('ftp')) pivoted from a long
    relation: `max(case when product_family = '<f>' then <value_column> end) as <f>_<suffix>`. #}

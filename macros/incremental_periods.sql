@@ -1,20 +1,36 @@
-{# First month (a date literal) an incremental model recomputes: the latest month already
-   in the target (it may have been loaded partially) and every later one, or
-   var('reprocess_from_month') when that is earlier. Resolved when the model runs, so the
-   bound is a literal the scan can prune files and row groups with. #}
-{% macro incremental_months_start(period_column) -%}
-    {%- set reprocess_from = var('reprocess_from_month', '') | string | trim -%}
-    {%- set latest = none -%}
-    {%- if execute -%}
-        {%- set result = run_query('select max(' ~ period_column ~ ') from ' ~ this) -%}
-        {%- set latest = result.columns[0].values()[0] -%}
+{# The first period an incremental run of a model incremental by month recomputes, as
+   'YYYY-MM-DD', or none for a full build (first run, --full-refresh, empty table).
+   It is the earlier of
+   - the latest period_month already in {{ this }} (that month may have been loaded
+     while still partial), and
+   - var('reprocess_from_month') when set ('YYYY-MM-01'): restated inputs of earlier
+     months are picked up from there on.
+   Every period on or after it is recomputed; earlier ones are kept as they are. #}
+{% macro incremental_start_month(period_column='period_month') %}
+    {%- if not execute or this is none or not is_incremental() -%}
+        {{ return(none) }}
     {%- endif -%}
-    {%- set candidates = [] -%}
-    {%- if latest is not none %}{% do candidates.append(latest | string) %}{% endif -%}
-    {%- if reprocess_from != '' %}{% do candidates.append(reprocess_from) %}{% endif -%}
-    {%- set start = (candidates | min) if candidates | length > 0 else '1900-01-01' -%}
-    cast('{{ start[:10] }}' as date)
-{%- endmacro %}
+    {%- set latest_query -%}
+        select cast(max({{ period_column }}) as {{ dbt.type_string() }}) from {{ this }}
+    {%- endset -%}
+    {%- set latest = run_query(latest_query).columns[0].values()[0] -%}
+    {%- if latest is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set start = latest | string | trim -%}
+    {%- set reprocess = var('reprocess_from_month', '') | string | trim -%}
+    {%- if reprocess != '' -%}
+        {%- if not modules.re.match('^[0-9]{4}-(0[1-9]|1[0-2])-01$', reprocess) -%}
+            {{ exceptions.raise_compiler_error(
+                "var('reprocess_from_month') must be the first day of a month, 'YYYY-MM-01', got '"
+                ~ reprocess ~ "'") }}
+        {%- endif -%}
+        {%- if reprocess < start -%}
+            {%- set start = reprocess -%}
+        {%- endif -%}
+    {%- endif -%}
+    {{ return(start) }}
+{% endmacro %}
 
 {# DuckDB inlines a CTE marked `not materialized` into every reference instead of buffering
    its whole result; on 10⁸-row inputs that is the difference between streaming and

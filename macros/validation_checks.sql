@@ -36,7 +36,7 @@
     ),
 
     int_accounts_validated as (
-        select account_id, customer_id, product_family, currency
+        select account_id, customer_id, product_family, currency, open_date, close_date
         from {{ ref('int_accounts_validated') }}
     ),
 
@@ -58,6 +58,10 @@
             end as cny_per_unit,
             case
                 when int_accounts_validated.account_id is null then 'orphan_reference'
+                {#- a balance on a day its account is not open (METHODOLOGY.md §2) #}
+                when stg_core__balances.balance_date < int_accounts_validated.open_date
+                    or stg_core__balances.balance_date >= int_accounts_validated.close_date
+                    then 'date_order'
                 when int_accounts_validated.currency != 'CNY' and int_fx_rates_daily.cny_per_unit is null
                     then 'no_fx_rate'
             end as dq_reason_code

@@ -6,10 +6,10 @@
     d < close_date)): the period sums of its daily CNY balances and of the
     balance × day-varying-rate products (METHODOLOGY.md §1–2). The one model that
     reads the large balances, aggregating them as early as the method allows; an
-    incremental run scans only the periods from contribution_incremental_start() on
+    incremental run scans only the periods from incremental_start_month() on
     (the filter reaches the balances scan). A day without a balance row counts as 0;
     balance rows in a period in which the account is never open are not counted. -#}
-{%- set start_month = contribution_incremental_start() %}
+{%- set start_month = incremental_start_month() %}
 
 with
 

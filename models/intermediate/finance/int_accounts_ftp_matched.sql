@@ -63,36 +63,42 @@ curves_at_open as (
             and (curves.next_effective_date is null or fixed_term_accounts.open_date < curves.next_effective_date)
 ),
 
-bucket_candidates as (
+-- The smallest bucket at or above the original term; the largest bucket when none is.
+matched_terms as (
     select
         curves_at_open.account_id,
+        curves_at_open.product_family,
         curves_at_open.ftp_curve_effective_date,
-        stg_core__ftp_rates.term_months as ftp_term_months,
-        stg_core__ftp_rates.ftp_rate,
-        row_number() over (
-            partition by curves_at_open.account_id
-            order by
-                case when stg_core__ftp_rates.term_months >= curves_at_open.original_term_months then 0 else 1 end,
+        coalesce(
+            min(
                 case
                     when stg_core__ftp_rates.term_months >= curves_at_open.original_term_months
                         then stg_core__ftp_rates.term_months
-                    else -stg_core__ftp_rates.term_months
                 end
-        ) as bucket_preference
+            ),
+            max(stg_core__ftp_rates.term_months)
+        ) as ftp_term_months
     from curves_at_open
     inner join stg_core__ftp_rates
         on curves_at_open.product_family = stg_core__ftp_rates.product_family
             and curves_at_open.ftp_curve_effective_date = stg_core__ftp_rates.effective_date
+    group by
+        curves_at_open.account_id,
+        curves_at_open.product_family,
+        curves_at_open.ftp_curve_effective_date
 ),
 
 matched_buckets as (
     select
-        account_id,
-        ftp_curve_effective_date,
-        ftp_term_months,
-        ftp_rate
-    from bucket_candidates
-    where bucket_preference = 1
+        matched_terms.account_id,
+        matched_terms.ftp_curve_effective_date,
+        matched_terms.ftp_term_months,
+        stg_core__ftp_rates.ftp_rate
+    from matched_terms
+    inner join stg_core__ftp_rates
+        on matched_terms.product_family = stg_core__ftp_rates.product_family
+            and matched_terms.ftp_curve_effective_date = stg_core__ftp_rates.effective_date
+            and matched_terms.ftp_term_months = stg_core__ftp_rates.term_months
 ),
 
 final as (

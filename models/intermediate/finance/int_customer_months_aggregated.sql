@@ -7,8 +7,8 @@
     family group (METHODOLOGY.md §1–2) in one pass, and the account cost — the
     monthly cost of every account open on a day of the period. The component models
     (int_customer_months_*) turn these sums into amounts. Incremental like
-    int_account_months_aggregated (contribution_incremental_start()). -#}
-{%- set start_month = contribution_incremental_start() %}
+    int_account_months_aggregated (incremental_start_month()). -#}
+{%- set start_month = incremental_start_month() %}
 
 with
 

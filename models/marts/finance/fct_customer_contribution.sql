@@ -6,10 +6,10 @@
     balances in which at least one of the customer's accounts is open on a day.
     contribution = loan FTP + deposit FTP + fee income − capital cost − operating
     cost − credit cost; operating cost = account cost + transaction cost + tax.
-    Incremental: a run recomputes every period from contribution_incremental_start()
+    Incremental: a run recomputes every period from incremental_start_month()
     on (the latest period already loaded, or var('reprocess_from_month') when
     earlier) and replaces those periods whole (delete+insert on period_month). -#}
-{%- set start_month = contribution_incremental_start() %}
+{%- set start_month = incremental_start_month() %}
 {%- set period_filter -%}
 {%- if start_month is not none %}
     where period_month >= cast('{{ start_month }}' as date)

@@ -5,6 +5,7 @@
     §9). One aggregation to account-month grain is an order of magnitude cheaper than a
     group-by on the full key of 10⁸ rows, and incremental runs profile only new months. -#}
 {%- set landed = landed_column_types(raw_relation('balances')) -%}
+{%- set start_month = incremental_start_month('balance_month') -%}
 
 with
 
@@ -29,8 +30,8 @@ final as (
     where
         account_id is not null
         and balance_date is not null
-        {%- if is_incremental() %}
-        and balance_date >= {{ incremental_months_start('balance_month') }}
+        {%- if start_month is not none %}
+        and balance_date >= cast('{{ start_month }}' as date)
         {%- endif %}
     group by
         account_id,
