@@ -8,7 +8,7 @@
             'raw': ['customer_id', 'customer_type', 'customer_name', 'id_number', 'phone', 'birth_date',
                 'gender', 'occupation', 'annual_income', 'industry_code', 'emerging_tag', 'group_id',
                 'annual_sales', 'total_assets', 'employee_count', 'branch_id', 'onboard_date', 'close_date']},
-        'accounts': {'key': ['account_id'], 'clean': 'int_accounts_validated', 'validation': validated_accounts(),
+        'accounts': {'key': ['account_id'], 'clean': 'int_accounts_validated', 'validation': validated_customer_children('stg_core__accounts'),
             'staged': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date', 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type'],
             'raw': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date',
                 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type']},

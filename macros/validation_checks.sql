@@ -3,31 +3,6 @@
    referenced row is missing. `int_<entity>_validated` keeps the rows where it is null;
    `dq_quarantine` reports the others, so both read one definition. #}
 
-{% macro validated_accounts() %}
-    with
-
-    stg_core__accounts as (
-        select * from {{ ref('stg_core__accounts') }}
-    ),
-
-    stg_core__customers as (
-        select customer_id from {{ ref('stg_core__customers') }}
-    ),
-
-    checked as (
-        select
-            stg_core__accounts.*,
-            case
-                when stg_core__customers.customer_id is null then 'orphan_reference'
-            end as dq_reason_code
-        from stg_core__accounts
-        left join stg_core__customers
-            on stg_core__accounts.customer_id = stg_core__customers.customer_id
-    )
-
-    select * from checked
-{% endmacro %}
-
 {% macro validated_balances() %}
     with
 

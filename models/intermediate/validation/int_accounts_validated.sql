@@ -2,7 +2,7 @@
 with
 
 checked as (
-    {{ validated_accounts() }}
+    {{ validated_customer_children('stg_core__accounts') }}
 ),
 
 final as (
