@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from bank_tiering.project import Settings, raw_data_present, run_dbt
+from bank_tiering.project import Settings, raw_data_present, run_dbt_process
 
 log = logging.getLogger("bank_tiering")
 
@@ -74,8 +74,7 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
         generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed,
                      start_month=date(2024, 12, 1))
     args = ["build"] + (["--full-refresh"] if full_refresh else [])
-    result = run_dbt(args, settings)
-    if not result.success:
+    if run_dbt_process(args, settings) != 0:
         click.echo("dbt build failed: see the messages above (logs/dbt.log has the detail).",
                    err=True)
         sys.exit(1)
@@ -107,6 +106,14 @@ def publish(serving: Path) -> None:
 
 def print_build_summary(duckdb_path: Path) -> None:
     """Rows per layer, quarantine by reason, and the segment summary of the latest month."""
+    try:
+        _print_build_summary(duckdb_path)
+    except duckdb.Error as error:
+        click.echo(f"Cannot read the warehouse {duckdb_path} for the summary: {error}", err=True)
+        sys.exit(1)
+
+
+def _print_build_summary(duckdb_path: Path) -> None:
     with duckdb.connect(str(duckdb_path), read_only=True) as con:
         layers = con.execute(
             """

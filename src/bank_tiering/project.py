@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,17 +58,30 @@ def raw_data_present(raw_dir: Path) -> bool:
     return True
 
 
-def run_dbt(args: list[str], settings: Settings) -> dbtRunnerResult:
-    """Run one dbt command in-process against this project with the given settings."""
+def _environment(settings: Settings) -> None:
     os.environ["BANK_TIERING_RAW_DIR"] = str(settings.raw_dir)
     os.environ["BANK_TIERING_DUCKDB"] = str(settings.duckdb_path)
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
-    full = [
-        *args,
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR / "profiles"),
-    ]
+
+
+def _project_args() -> list[str]:
+    return ["--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR / "profiles")]
+
+
+def run_dbt_process(args: list[str], settings: Settings) -> int:
+    """Run one dbt command in a child process (the CLI's main job); return its exit code.
+
+    A child process releases its DuckDB connection when it ends, so the warehouse can be
+    opened right after; dbt's own output goes straight to the terminal.
+    """
+    _environment(settings)
+    dbt = Path(sys.executable).with_name("dbt")
     log.info("dbt %s", " ".join(args))
-    return dbtRunner().invoke(full)
+    return subprocess.call([str(dbt), *args, *_project_args()])
+
+
+def run_dbt(args: list[str], settings: Settings) -> dbtRunnerResult:
+    """Run one dbt command in-process (fast, for tests); the DuckDB connection stays open."""
+    _environment(settings)
+    log.info("dbt %s", " ".join(args))
+    return dbtRunner().invoke([*args, *_project_args()])
