@@ -32,35 +32,21 @@ fixed_term_accounts as (
         and {{ contribution_in_families('product_family', 'fixed_term') }}
 ),
 
-curve_dates as (
-    select distinct
-        product_family,
-        effective_date
-    from stg_core__ftp_rates
-),
-
-curves as (
-    select
-        product_family,
-        effective_date,
-        lead(effective_date) over (
-            partition by product_family
-            order by effective_date
-        ) as next_effective_date
-    from curve_dates
+int_ftp_curves_spanned as (
+    select * from {{ ref('int_ftp_curves_spanned') }}
 ),
 
 curves_at_open as (
     select
         fixed_term_accounts.account_id,
         fixed_term_accounts.original_term_months,
-        curves.product_family,
-        curves.effective_date as ftp_curve_effective_date
+        int_ftp_curves_spanned.product_family,
+        int_ftp_curves_spanned.effective_date as ftp_curve_effective_date
     from fixed_term_accounts
-    inner join curves
-        on fixed_term_accounts.product_family = curves.product_family
-            and fixed_term_accounts.open_date >= curves.effective_date
-            and (curves.next_effective_date is null or fixed_term_accounts.open_date < curves.next_effective_date)
+    inner join int_ftp_curves_spanned
+        on fixed_term_accounts.product_family = int_ftp_curves_spanned.product_family
+            and fixed_term_accounts.open_date >= int_ftp_curves_spanned.effective_date
+            and (int_ftp_curves_spanned.next_effective_date is null or fixed_term_accounts.open_date < int_ftp_curves_spanned.next_effective_date)
 ),
 
 -- The smallest bucket at or above the original term; the largest bucket when none is.

@@ -16,22 +16,8 @@ int_calendar_days_listed as (
     select * from {{ ref('int_calendar_days_listed') }}
 ),
 
-curve_dates as (
-    select distinct
-        product_family,
-        effective_date
-    from stg_core__ftp_rates
-),
-
-curves as (
-    select
-        product_family,
-        effective_date,
-        lead(effective_date) over (
-            partition by product_family
-            order by effective_date
-        ) as next_effective_date
-    from curve_dates
+int_ftp_curves_spanned as (
+    select * from {{ ref('int_ftp_curves_spanned') }}
 ),
 
 bucket_zero_points as (
@@ -45,20 +31,20 @@ bucket_zero_points as (
 
 curves_daily as (
     select
-        curves.product_family,
+        int_ftp_curves_spanned.product_family,
         int_calendar_days_listed.calendar_date as rate_date,
-        curves.effective_date as curve_effective_date,
+        int_ftp_curves_spanned.effective_date as curve_effective_date,
         bucket_zero_points.ftp_rate
-    from curves
+    from int_ftp_curves_spanned
     inner join int_calendar_days_listed
-        on curves.effective_date <= int_calendar_days_listed.calendar_date
+        on int_ftp_curves_spanned.effective_date <= int_calendar_days_listed.calendar_date
             and (
-                curves.next_effective_date is null
-                or curves.next_effective_date > int_calendar_days_listed.calendar_date
+                int_ftp_curves_spanned.next_effective_date is null
+                or int_ftp_curves_spanned.next_effective_date > int_calendar_days_listed.calendar_date
             )
     left join bucket_zero_points
-        on curves.product_family = bucket_zero_points.product_family
-            and curves.effective_date = bucket_zero_points.effective_date
+        on int_ftp_curves_spanned.product_family = bucket_zero_points.product_family
+            and int_ftp_curves_spanned.effective_date = bucket_zero_points.effective_date
 ),
 
 final as (
