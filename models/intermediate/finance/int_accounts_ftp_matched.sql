@@ -46,7 +46,10 @@ curves_at_open as (
     inner join int_ftp_curves_spanned
         on fixed_term_accounts.product_family = int_ftp_curves_spanned.product_family
             and fixed_term_accounts.open_date >= int_ftp_curves_spanned.effective_date
-            and (int_ftp_curves_spanned.next_effective_date is null or fixed_term_accounts.open_date < int_ftp_curves_spanned.next_effective_date)
+            and (
+                int_ftp_curves_spanned.next_effective_date is null
+                or fixed_term_accounts.open_date < int_ftp_curves_spanned.next_effective_date
+            )
 ),
 
 -- The smallest bucket at or above the original term; the largest bucket when none is.
