@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import logging
-import os
-import shutil
 import sys
 from datetime import date
 from pathlib import Path
@@ -13,6 +11,8 @@ import click
 import duckdb
 
 from bank_tiering.project import Settings, raw_data_present, run_dbt_process
+from bank_tiering.serving import PublishError
+from bank_tiering.serving import publish as publish_serving
 
 log = logging.getLogger("bank_tiering")
 
@@ -64,7 +64,8 @@ def generate(out_dir: Path | None, customers: int, months: int, start_month: str
 @click.option("--seed", default=42, show_default=True, help="Seed of the generated sample.")
 @click.option("--full-refresh", is_flag=True, help="Rebuild incremental facts from scratch.")
 def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
-    """Generate sample data if the raw folder is empty, run `dbt build`, print a summary."""
+    """Generate sample data if the raw folder is empty, run `dbt build`, publish the serving
+    file for BI tools and print a summary."""
     settings = Settings.from_env()
     if not raw_data_present(settings.raw_dir):
         click.echo(f"No raw extracts in {settings.raw_dir}: generating a sample "
@@ -79,6 +80,11 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
                    err=True)
         sys.exit(1)
     print_build_summary(settings.duckdb_path)
+    _publish(settings.duckdb_path, settings.serving_path)
+    click.echo("\nOpen the dashboard:  .venv/bin/bank-tiering dashboard   "
+               "(http://127.0.0.1:8501)")
+    click.echo("Query the metrics:   see README \"Semantic layer\" (`mf query --saved-query "
+               "segment_overview`)")
 
 
 @main.command()
@@ -88,20 +94,38 @@ def summary() -> None:
 
 
 @main.command()
-@click.argument("serving", type=click.Path(path_type=Path))
-def publish(serving: Path) -> None:
-    """Copy the built warehouse to SERVING atomically, for BI readers.
+@click.argument("serving", type=click.Path(path_type=Path), required=False)
+def publish(serving: Path | None) -> None:
+    """Publish the marts of the build file to SERVING (default: BANK_TIERING_SERVING_DUCKDB,
+    data/serving/warehouse.duckdb) for BI readers.
 
-    DuckDB allows one writer per file and a reader blocks the writer, so BI tools read
-    a published copy: the copy is written beside SERVING and renamed over it, so open
-    readers keep the old file and new connections see the new one.
+    DuckDB allows one writer per file and a reader blocks the writer, so BI tools read a
+    published copy: it is written beside SERVING and renamed over it, so open readers keep
+    the old file and new connections see the new one (`bank-tiering run` does this after
+    every successful build).
     """
-    built = Settings.from_env().duckdb_path
-    serving.parent.mkdir(parents=True, exist_ok=True)
-    tmp = serving.with_name(serving.name + ".tmp")
-    shutil.copyfile(built, tmp)
-    os.replace(tmp, serving)
-    click.echo(f"Published {built} -> {serving}")
+    settings = Settings.from_env()
+    _publish(settings.duckdb_path, serving or settings.serving_path)
+
+
+def _publish(build: Path, serving: Path) -> None:
+    try:
+        result = publish_serving(build, serving)
+    except (PublishError, duckdb.Error, OSError) as error:
+        click.echo(f"Cannot publish {build} to {serving}: {error}", err=True)
+        sys.exit(1)
+    rows = sum(result.tables.values())
+    click.echo(f"\nPublished {len(result.tables)} tables ({rows:,} rows) of {build.name} to "
+               f"{result.serving_path} in {result.seconds:.1f} s (BI tools read this file).")
+
+
+@main.command()
+@click.option("--port", default=8501, show_default=True, help="Port on 127.0.0.1.")
+def dashboard(port: int) -> None:
+    """Serve the dashboard on 127.0.0.1, read-only on the serving file (INTERFACES.md §4)."""
+    from bank_tiering.dashboard.server import serve
+
+    sys.exit(serve(Settings.from_env().serving_path, port))
 
 
 def print_build_summary(duckdb_path: Path) -> None:

@@ -6,7 +6,7 @@ import logging
 import os
 import subprocess
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
@@ -14,6 +14,7 @@ from dbt.cli.main import dbtRunner, dbtRunnerResult
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(os.environ.get("BANK_TIERING_PROJECT_DIR", Path(__file__).resolve().parents[2]))
+SERVING_DEFAULT = "data/serving/warehouse.duckdb"
 RAW_TABLES = (
     "customers",
     "accounts",
@@ -34,12 +35,19 @@ class Settings:
 
     raw_dir: Path
     duckdb_path: Path
+    serving_path: Path = field(default_factory=lambda: _serving_from_env())
 
     @classmethod
     def from_env(cls) -> Settings:
         raw = Path(os.environ.get("BANK_TIERING_RAW_DIR", "data/raw"))
         db = Path(os.environ.get("BANK_TIERING_DUCKDB", "data/warehouse.duckdb"))
-        return cls(raw_dir=_absolute(raw), duckdb_path=_absolute(db))
+        return cls(raw_dir=_absolute(raw), duckdb_path=_absolute(db),
+                   serving_path=_serving_from_env())
+
+
+def _serving_from_env() -> Path:
+    """BANK_TIERING_SERVING_DUCKDB: the published copy BI tools read (bank_tiering.serving)."""
+    return _absolute(Path(os.environ.get("BANK_TIERING_SERVING_DUCKDB", SERVING_DEFAULT)))
 
 
 def _absolute(path: Path) -> Path:
@@ -61,6 +69,7 @@ def raw_data_present(raw_dir: Path) -> bool:
 def _environment(settings: Settings) -> None:
     os.environ["BANK_TIERING_RAW_DIR"] = str(settings.raw_dir)
     os.environ["BANK_TIERING_DUCKDB"] = str(settings.duckdb_path)
+    os.environ["BANK_TIERING_SERVING_DUCKDB"] = str(settings.serving_path)
     settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 
 

@@ -19,7 +19,8 @@ class Build:
     """A dbt build of the project into its own DuckDB file and target folder."""
 
     def __init__(self, raw_dir: Path, workdir: Path) -> None:
-        self.settings = Settings(raw_dir=raw_dir, duckdb_path=workdir / "warehouse.duckdb")
+        self.settings = Settings(raw_dir=raw_dir, duckdb_path=workdir / "warehouse.duckdb",
+                                 serving_path=workdir / "serving" / "warehouse.duckdb")
         self.target = workdir / "target"
         self.logs = workdir / "logs"
 
