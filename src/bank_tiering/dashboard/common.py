@@ -1,0 +1,111 @@
+"""What every page does first: open the serving file, draw the sidebar filters.
+
+A page script is::
+
+    with page("分层总览") as (con, filters):
+        ...  # queries on con, drawn with Streamlit
+
+``page`` opens the serving file read-only for this run and closes it when the block
+ends (so a newly published file is seen on the next run), and stops the page with a
+clear message when nothing was published yet. The filters' values live in Session
+State under keys that survive switching pages.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import duckdb
+import streamlit as st
+
+from bank_tiering.dashboard import queries
+from bank_tiering.dashboard.queries import Filters
+
+SERVING_ENV = "BANK_TIERING_SERVING_DUCKDB"
+ALL_BRANCHES = "全部机构"
+ALL_MARKETS = "全部市场"
+#: Session State keys of the filters' values (kept across pages) and of their widgets.
+_STATE = {"period": "filter_period", "branch": "filter_branch", "market": "filter_market"}
+
+#: Colours of the value quadrants (重要, 优质, 普通, 退出).
+QUADRANT_COLOURS = {
+    "important": "#c0392b", "quality": "#e67e22", "ordinary": "#2980b9", "exit": "#95a5a6",
+}
+
+
+def serving_path() -> Path:
+    """The serving file: BANK_TIERING_SERVING_DUCKDB (set by `bank-tiering dashboard`)."""
+    from bank_tiering.project import Settings
+
+    env = os.environ.get(SERVING_ENV)
+    return Path(env) if env else Settings.from_env().serving_path
+
+
+def _persisted_select(label: str, options: list, name: str, fmt=str) -> object:
+    """A sidebar selectbox whose value survives page switches (stored under _STATE)."""
+    key = _STATE[name]
+    widget_key = f"widget_{key}"
+    saved = st.session_state.get(key)
+    if widget_key not in st.session_state or st.session_state[widget_key] not in options:
+        st.session_state[widget_key] = saved if saved in options else options[0]
+    value = st.sidebar.selectbox(label, options, key=widget_key, format_func=fmt)
+    st.session_state[key] = value
+    return value
+
+
+def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
+    """Period (latest first), branch and market selectors; None when the marts are empty."""
+    periods = queries.periods(con)
+    if not periods:
+        return None
+    st.sidebar.header("筛选")
+    period = _persisted_select("期间", periods, "period", lambda d: f"{d:%Y年%m月}")
+    branch = _persisted_select("机构", [ALL_BRANCHES, *queries.branches(con)], "branch")
+    market_labels = queries.markets(con)
+    market = _persisted_select(
+        "市场", [ALL_MARKETS, *market_labels], "market",
+        lambda code: market_labels.get(code, code),
+    )
+    st.sidebar.caption(f"数据文件：{serving_path()}")
+    return Filters(
+        period=period,
+        branch=None if branch == ALL_BRANCHES else branch,
+        market=None if market == ALL_MARKETS else market,
+    )
+
+
+@contextmanager
+def page(title: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Filters]]:
+    """Title, read-only connection for this run, sidebar filters; closes the connection."""
+    st.title(title)
+    path = serving_path()
+    try:
+        with queries.serving_connection(path) as con:
+            filters = sidebar_filters(con)
+            if filters is None:
+                st.warning("服务文件中还没有期间数据：请先运行 `make run`。")
+                st.stop()
+            yield con, filters
+    except queries.ServingFileMissing:
+        st.error(f"还没有发布的服务文件 {path}：请先运行 `make run`（构建并发布数据）。")
+        st.stop()
+
+
+def describe_filters(filters: Filters, market_label: str | None = None) -> str:
+    """One line naming the filters, e.g. "2025年12月 · 全部机构 · 个人客户市场"."""
+    return " · ".join([
+        f"{filters.period:%Y年%m月}",
+        filters.branch or ALL_BRANCHES,
+        market_label or filters.market or ALL_MARKETS,
+    ])
+
+
+def show_table(columns: dict[str, list]) -> None:
+    """A text table (st.table: real text a browser test can read, unlike st.dataframe's
+    canvas) from column label -> already formatted values."""
+    import pandas as pd
+
+    st.table(pd.DataFrame(columns), hide_index=True)

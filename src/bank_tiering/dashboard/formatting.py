@@ -1,0 +1,45 @@
+"""Chinese number formatting: amounts in 元, 万元 (10^4) and 亿元 (10^8)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+WAN = 1e4
+YI = 1e8
+
+
+def _missing(value: object) -> bool:
+    """None, NaN or pandas' NA."""
+    return value is None or bool(pd.isna(value))
+
+
+def wan(value: float | None, digits: int = 2) -> str:
+    """``12345678`` -> ``"1,234.57万元"``; empty for a missing value."""
+    return "" if _missing(value) else f"{float(value) / WAN:,.{digits}f}万元"
+
+
+def yi(value: float | None, digits: int = 2) -> str:
+    """``123456789`` -> ``"1.23亿元"``; empty for a missing value."""
+    return "" if _missing(value) else f"{float(value) / YI:,.{digits}f}亿元"
+
+
+def amount(value: float | None) -> str:
+    """The unit a reader expects for the size: 亿元 from 1亿, 万元 from 1万, else 元."""
+    if _missing(value):
+        return ""
+    size = abs(float(value))
+    if size >= YI:
+        return yi(value)
+    if size >= WAN:
+        return wan(value)
+    return f"{float(value):,.2f}元"
+
+
+def count(value: int | float | None) -> str:
+    """Customers: ``1932`` -> ``"1,932"``."""
+    return "" if _missing(value) else f"{int(value):,}"
+
+
+def share(value: float | None, digits: int = 1) -> str:
+    """``0.4567`` -> ``"45.7%"``."""
+    return "" if _missing(value) else f"{float(value) * 100:.{digits}f}%"

@@ -1,0 +1,38 @@
+"""分层总览: the tier pyramid of every market — customers, AUM and contribution by tier."""
+
+import streamlit as st
+
+from bank_tiering.dashboard import charts, queries
+from bank_tiering.dashboard import formatting as fmt
+from bank_tiering.dashboard.common import describe_filters, page, show_table
+from bank_tiering.dashboard.formatting import WAN, YI
+
+with page("分层总览") as (con, filters):
+    total = queries.totals(con, filters)
+    pyramid = queries.tier_pyramid(con, filters)
+
+st.caption(describe_filters(filters) + "（fct_customer_segment；金融资产为月日均）")
+c1, c2, c3 = st.columns(3)
+c1.metric("客户数", fmt.count(total["customers"]))
+c2.metric("金融资产（月日均）", fmt.yi(total["aum"]))
+c3.metric("利润贡献度", fmt.wan(total["contribution"]))
+
+if pyramid.empty:
+    st.info("所选机构和市场在该期间没有客户。")
+for _market, df in pyramid.groupby("market_class", sort=False):
+    st.subheader(f"{df['market_label'].iloc[0]}（{fmt.count(df['customers'].sum())}户）")
+    left, middle, right = st.columns(3)
+    left.altair_chart(charts.tier_pyramid(df, "customers", "客户数", unit_label="（户）"),
+                      width="stretch")
+    middle.altair_chart(charts.tier_pyramid(df, "aum", "金融资产", YI, "（亿元）"),
+                        width="stretch")
+    right.altair_chart(charts.tier_pyramid(df, "contribution", "贡献度", WAN, "（万元）"),
+                       width="stretch")
+    show_table({
+        "分层": list(df["tier_label"]),
+        "客户数": [fmt.count(v) for v in df["customers"]],
+        "客户占比": [fmt.share(v) for v in df["customer_share"]],
+        "金融资产（亿元）": [f"{v / YI:,.2f}" for v in df["aum"]],
+        "户均金融资产（万元）": [f"{v / WAN:,.2f}" for v in df["aum_per_customer"]],
+        "利润贡献度（万元）": [f"{v / WAN:,.2f}" for v in df["contribution"]],
+    })

@@ -1,0 +1,38 @@
+"""价值象限: each customer's contribution against bank_value_score (METHODOLOGY.md §5)."""
+
+import streamlit as st
+
+from bank_tiering.dashboard import charts, queries
+from bank_tiering.dashboard import formatting as fmt
+from bank_tiering.dashboard.common import describe_filters, page, show_table
+from bank_tiering.dashboard.formatting import WAN, YI
+
+with page("价值象限") as (con, filters):
+    groups = queries.quadrant_groups(con, filters)
+    if groups.empty:
+        st.info("所选机构和市场在该期间没有客户。")
+        st.stop()
+    keys = list(zip(groups["market_class"], groups["tier_code"], strict=True))
+    names = {k: f"{m} / {t}（{n}户）" for k, m, t, n in zip(
+        keys, groups["market_label"], groups["tier_label"], groups["customers"], strict=True)}
+    group = st.selectbox("客户组（市场 / 分层：中位数按组计算）", keys,
+                         format_func=names.get, key="quadrant_group")
+    points = queries.quadrant_points(con, filters, *group)
+    y_line = queries.scalar_parameter(con, "bank_value_high_min_score", filters.branch)
+
+median = float(points["group_median"].iloc[0]) if not points.empty else 0.0
+st.caption(describe_filters(filters) + "（fct_customer_segment）")
+c1, c2, c3 = st.columns(3)
+c1.metric("组内客户数", fmt.count(len(points)))
+c2.metric("组中位数贡献度", fmt.wan(median))
+c3.metric("银行价值高线", f"{y_line:g}" if y_line is not None else "")
+st.altair_chart(charts.quadrant_scatter(points, median, y_line or 0.0), width="stretch")
+st.caption("横线：银行价值得分高线；竖线：所在（市场，分层）组贡献度中位数。"
+           "贡献度 > 0 且 ≥ 中位数为贡献高；得分 ≥ 高线为价值高。颜色为数据集市中的价值象限。")
+summary = queries.quadrant_summary(points)
+show_table({
+    "价值象限": list(summary["quadrant_label"]),
+    "客户数": [fmt.count(v) for v in summary["customers"]],
+    "利润贡献度（万元）": [f"{v / WAN:,.2f}" for v in summary["contribution"]],
+    "金融资产（亿元）": [f"{v / YI:,.4f}" for v in summary["aum"]],
+})
