@@ -336,6 +336,7 @@ class Customers:
     occupation: np.ndarray
     lam: np.ndarray  # customer-initiated transactions per month
     quiet: np.ndarray  # no customer activity on or after this day (NA_DAY = never)
+    engage: np.ndarray  # relationship depth 0..1: products, activity, surveys, fee business
     ids: pa.Array
     table: pa.Table
 
@@ -582,18 +583,48 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
     joins = free[rng.random(len(free)) < np.where(ctype[free] == CORPORATE, 0.08, 0.04)]
     group[joins] = len(STRATEGIC_GROUPS) + rng.integers(0, n_groups, len(joins))
 
+    # --- relationship depth ------------------------------------------------------------
+    # engage (0..1) is how deep the relationship is: it drives the number of product
+    # families held, customer activity, CRM survey answers (satisfaction, agreement, VIP,
+    # wallet share) and fee business, so the bank's value to the customer (METHODOLOGY.md
+    # §5) spreads around the 60 line and correlates with the customer's contribution.
+    # Wealthier retail customers, larger firms and strategic groups run deeper.
+    depth_group = np.select(
+        [is_r & (wealth == 0), is_r & (wealth == 1), is_r & (wealth == 2), strategic,
+         is_c & (size == 0), is_c & (size == 1), is_c & (size == 2)],
+        [0, 1, 2, 3, 4, 5, 6], 7,
+    )
+    beta_a = np.array([1.8, 2.1, 2.5, 3.0, 1.7, 1.9, 2.2, 2.0])[depth_group]
+    beta_b = np.array([1.2, 1.1, 1.0, 0.9, 1.1, 1.0, 1.0, 1.0])[depth_group]
+    engage = rng.beta(beta_a, beta_b)
+    # deep relationships are mostly old ones (tenure, 续存时间)
+    stretched = s0 - ((s0 - onboard) * (0.5 + engage)).astype(np.int64)
+    onboard = np.where(onboard < s0, np.minimum(stretched, s0 - 30), onboard)
+    onboard = np.where(is_r, np.maximum(onboard, adult), onboard)
+    # a deeper relationship keeps a larger share of the customer's money here
+    target = np.select(
+        [is_r & (wealth == 0), is_r & (wealth == 1), ~is_r],
+        [np.clip(target * (0.3 + 1.4 * engage), 100, 4.5e5),
+         np.clip(target * (0.6 + 0.8 * engage), 5.5e5, 4.8e6),
+         target * (0.4 + 1.2 * engage)],
+        target,
+    )
+
     # --- lifecycle and activity -----------------------------------------------------
     churn = (~new) & (~strategic) & (rng.random(n) < 0.04)
     close = np.where(churn, np.maximum(s0 + rng.integers(20, 540, n), onboard + 60), NA_DAY)
-    # classes: 0 active, 1 moderate, 2 occasional, 3 dormant, 4 fading
-    act_probs = np.array([[.32, .30, .23, .09, .06], [.55, .25, .10, .06, .04],
-                          [.45, .30, .13, .08, .04]])
-    act = _choice_by_group(rng, ctype, act_probs)
+    # classes: 0 active, 1 moderate, 2 occasional, 3 dormant, 4 fading; by depth band
+    band = np.digitize(engage, [0.35, 0.6])
+    act_probs = np.array([[.08, .24, .38, .18, .12], [.32, .36, .20, .08, .04],
+                          [.75, .19, .04, .01, .01]])
+    act = _choice_by_group(rng, band, act_probs)
     act = np.where((strategic | new) & (act == 3), 1, act)
-    hi = np.where(ctype == RETAIL, 20.0, 30.0)
+    engage = np.where(act >= 3, engage * 0.6, engage)  # dormant and fading customers drift
+    hi = np.where(ctype == RETAIL, 24.0, 32.0)
     lam = np.select(
         [act == 0, act == 1, act == 2, act == 3],
-        [rng.uniform(3.5, hi), rng.uniform(1.0, 3.0, n), rng.uniform(0.15, 0.6, n), 0.0],
+        [rng.uniform(3.5 + 16 * engage, hi), rng.uniform(1.0, 3.0, n),
+         rng.uniform(0.15, 0.6, n), 0.0],
         default=rng.uniform(3.5, 10, n),
     )
     quiet = np.where(act == 4, s0 + rng.integers(15, 200, n), NA_DAY)
@@ -647,6 +678,7 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
         n=n, ctype=ctype, onboard=onboard.astype(np.int64), close=close.astype(np.int64),
         wealth=wealth, target=target, size=size, corp_loan=corp_loan, strategic=strategic,
         industry=industry, occupation=occupation, lam=lam, quiet=quiet.astype(np.int64),
+        engage=engage,
         ids=ids, table=table,
     )
 
@@ -697,25 +729,25 @@ PRODUCTS: tuple[Product, ...] = (
     Product("INS_ANNUITY", INS, terms=(120,), kind=_CONST, alpha=0.8),
     Product("BD_SAVINGS_3Y", BD, terms=(36,), kind=_CONST, alpha=0.6),
     Product("BD_SAVINGS_5Y", BD, terms=(60,), kind=_CONST, alpha=0.6),
-    Product("LN_MORTGAGE", LN, terms=(120, 240, 300, 360), rate=(0.031, 0.042), kind=_AMORT,
+    Product("LN_MORTGAGE", LN, terms=(120, 240, 300, 360), rate=(0.034, 0.045), kind=_AMORT,
             collateral=(1, 0, 0, 0)),
-    Product("LN_CONSUMER", LN, terms=(12, 24, 36, 60), rate=(0.035, 0.06), kind=_AMORT,
+    Product("LN_CONSUMER", LN, terms=(12, 24, 36, 60), rate=(0.045, 0.068), kind=_AMORT,
             collateral=(0, 0, 0.3, 0.7)),
-    Product("LN_BUSINESS", LN, terms=(12, 24, 36), rate=(0.034, 0.05), kind=_AMORT,
+    Product("LN_BUSINESS", LN, terms=(12, 24, 36), rate=(0.04, 0.06), kind=_AMORT,
             collateral=(0.6, 0, 0.4, 0)),
     Product("LN_CREDIT_LINE", LN, rate=(0.05, 0.06), sd=0.01, sm=0.08,
             collateral=(0, 0, 0, 1), close_p=0.05),
-    Product("LN_WORKING_CAP", LN, terms=(6, 12, 24, 36), rate=(0.03, 0.055), kind=_BULLET,
+    Product("LN_WORKING_CAP", LN, terms=(6, 12, 24, 36), rate=(0.04, 0.06), kind=_BULLET,
             collateral=(0.3, 0.2, 0.35, 0.15)),
-    Product("LN_FIXED_ASSET", LN, terms=(60, 84, 120), rate=(0.032, 0.05), kind=_AMORT,
+    Product("LN_FIXED_ASSET", LN, terms=(60, 84, 120), rate=(0.04, 0.056), kind=_AMORT,
             collateral=(0.7, 0.3, 0, 0)),
-    Product("LN_REVOLVING", LN, rate=(0.035, 0.055), sd=0.01, sm=0.08,
+    Product("LN_REVOLVING", LN, rate=(0.042, 0.06), sd=0.01, sm=0.08,
             collateral=(0, 0.2, 0.5, 0.3), close_p=0.05),
-    Product("LN_RE_DEV", LN, terms=(24, 36, 60), rate=(0.045, 0.06), kind=_BULLET,
+    Product("LN_RE_DEV", LN, terms=(24, 36, 60), rate=(0.05, 0.065), kind=_BULLET,
             collateral=(1, 0, 0, 0)),
     Product("LN_TRADE_FIN", LN, USD, terms=(3, 6, 12), rate=(0.045, 0.06), kind=_BULLET,
             collateral=(0, 0.6, 0.4, 0)),
-    Product("LN_PUBLIC", LN, terms=(36, 60, 120), rate=(0.03, 0.04), kind=_AMORT,
+    Product("LN_PUBLIC", LN, terms=(36, 60, 120), rate=(0.038, 0.048), kind=_AMORT,
             collateral=(0, 0.3, 0.3, 0.4)),
 )
 _PCODE = {p.code: i for i, p in enumerate(PRODUCTS)}
@@ -771,16 +803,21 @@ def _holdings(c: Customers, rng: np.random.Generator) -> list[tuple[str, np.ndar
     def add(code: str, counts: np.ndarray, core: bool = False) -> None:
         out.append((code, counts.astype(np.int64), core))
 
+    # deeper relationships hold more product families (product coverage, METHODOLOGY §5)
+    e = c.engage
+    deep = 0.35 + 1.4 * e
+
     def pois(p: np.ndarray, extra: float) -> np.ndarray:
         return (u() < p) * (1 + rng.poisson(extra, n))
 
     add("DD_CNY", 1 + (u() < np.select([r, co], [0.35, 0.45], 0.5))
         + rng.poisson(np.select([r, co], [0.05, 0.4], 0.8), n))
-    usd = u() < np.select([r, co], [0.05 + 0.15 * rich, 0.20], 0.05)
+    usd = u() < np.select([r, co], [0.05 + 0.15 * rich, 0.20], 0.05) * deep
     add("DD_USD", usd)
     add("DD_HKD", u() < np.select([r, co], [0.02 + 0.05 * rich, 0.06], 0.0))
     add("DD_EUR", u() < np.select([r, co], [0.01 + 0.03 * rich, 0.06], 0.0))
-    td_p = np.select([r, co], [0.50 + 0.3 * rich, 0.35], 0.55)
+    td_p = np.minimum(np.select([r, co], [0.15 + 0.75 * e + 0.15 * rich, 0.15 + 0.65 * e],
+                                0.25 + 0.6 * e), 0.95)
     td_extra = np.select([r, co], [0.6 + 1.0 * rich, 0.5], 0.8)
     td_total = pois(td_p, td_extra)
     td_kind = np.array([_PCODE[x] for x in ("TD_3M", "TD_6M", "TD_1Y", "TD_2Y", "TD_3Y", "TD_5Y")])
@@ -792,22 +829,23 @@ def _holdings(c: Customers, rng: np.random.Generator) -> list[tuple[str, np.ndar
         td_counts[np.arange(n), pick] += td_total > slot
     for j, pidx in enumerate(td_kind):
         add(PRODUCTS[pidx].code, td_counts[:, j])
-    wm_p = np.where(r, 0.12 + 0.55 * rich, np.where(co, 0.10, 0.08))
+    wm_p = np.minimum(np.where(r, 0.02 + 0.55 * e + 0.35 * rich,
+                               np.where(co, 0.03 + 0.5 * e, 0.02 + 0.4 * e)), 0.95)
     has_wm = u() < wm_p
     wm_pick = _choice_by_group(rng, np.where(r, 0, 1), [[.3, .5, .2], [.6, .4, 0]])
     for j, code in enumerate(("WM_R1", "WM_R2", "WM_R3")):
         add(code, has_wm & (wm_pick == j))
-    fund_p = np.where(r, 0.10 + 0.45 * rich, 0.0)
+    fund_p = np.minimum(np.where(r, 0.02 + 0.5 * e + 0.3 * rich, 0.0), 0.95)
     has_fd = u() < fund_p
     fd_pick = _choice(rng, n, [0.35, 0.35, 0.30])
     for j, code in enumerate(("FD_MMF", "FD_BOND", "FD_EQUITY")):
         add(code, has_fd & (fd_pick == j))
-    ins_p = np.where(r, 0.07 + 0.3 * rich, 0.0)
+    ins_p = np.minimum(np.where(r, 0.02 + 0.4 * e + 0.2 * rich, 0.0), 0.95)
     has_ins = u() < ins_p
     ins_pick = u() < 0.6
     add("INS_LIFE", has_ins & ins_pick)
     add("INS_ANNUITY", has_ins & ~ins_pick)
-    bd_p = np.where(r, 0.03 + 0.12 * rich + 0.1 * (occ == 6), 0.0)
+    bd_p = np.where(r, 0.01 + 0.1 * e + 0.1 * rich + 0.1 * (occ == 6), 0.0)
     has_bd = u() < bd_p
     bd_pick = u() < 0.5
     add("BD_SAVINGS_3Y", has_bd & bd_pick)
@@ -1041,15 +1079,29 @@ def _month_tag(ms: int) -> str:
     return str(np.datetime64(ms, "D").astype("datetime64[M]")).replace("-", "")
 
 
+def _fee_scale(c: Customers) -> np.ndarray:
+    """Fee business grows with the customer: retail with its financial assets (commission on
+    wealth products, insurance), corporates and institutions with their deposits and size
+    class (settlement volume, advisory, guarantees); strategic groups bring the most."""
+    retail = np.clip(np.sqrt(np.maximum(c.target, 1) / 25_000), 0.5, 30)
+    firm = np.clip((np.maximum(c.target, 1) / 1e6) ** 0.55, 0.15, 20)
+    firm = firm * np.where(c.size >= 0, np.array([1.0, 2.0, 4.0])[np.maximum(c.size, 0)], 1.5)
+    firm = firm * np.where(c.strategic, 3.0, 1.0)
+    return np.where(c.ctype == RETAIL, retail, firm)
+
+
 def _fees_month(
     c: Customers, a: Accounts, ms: int, me: int, rng: np.random.Generator
 ) -> tuple[pa.Table, dict[str, np.ndarray]]:
     """Fee income rows of one month plus the bank-initiated debits they cause."""
     prim = a.primary
     active = (a.open[prim] < me) & (a.close[prim] > ms)
-    p = np.select([c.ctype == RETAIL, c.ctype == CORPORATE], [0.12, 0.6], 0.4)
-    p = np.where(c.wealth >= 1, 0.5, p)
-    cnt = (active & (rng.random(c.n) < p)) * (1 + np.minimum(rng.poisson(0.8, c.n), 4))
+    e = c.engage
+    p = np.select([c.wealth >= 1, c.ctype == RETAIL, c.ctype == CORPORATE],
+                  [0.25 + 0.6 * e, 0.02 + 0.3 * e, 0.6 * (0.5 + e)], 0.45 * (0.5 + e))
+    p = np.minimum(p, 0.97)
+    extra = np.where(c.ctype == RETAIL, 0.8, 0.6 + 1.2 * np.log10(np.maximum(_fee_scale(c), 1)))
+    cnt = (active & (rng.random(c.n) < p)) * (1 + np.minimum(rng.poisson(extra), 6))
     cust = np.repeat(np.arange(c.n), cnt)
     acc = prim[cust]
     lo, hi = _open_span(a, acc, ms, me)
@@ -1060,7 +1112,7 @@ def _fees_month(
                       [.50, .05, .10, .10, .15, .05, .05]])
     ftype = _choice_by_group(rng, c.ctype[cust], probs)
     med = np.array([30.0, 800, 400, 40, 5000, 8000, 150])[ftype]
-    med = med * np.where(c.ctype[cust] == RETAIL, 1.0, 6.0)
+    med = med * np.where(c.ctype[cust] == RETAIL, 1.0, 2.5) * _fee_scale(c)[cust]
     amount = rng.lognormal(np.log(med), 0.9)
     usd = ((ftype == 6) & (rng.random(len(cust)) < 0.6)) | (rng.random(len(cust)) < 0.02)
     amount = np.maximum(np.round(np.where(usd, amount / FX_START[USD], amount), 2), 1.0)
@@ -1108,8 +1160,10 @@ def _transactions_month(
     #                  counter atm  mobile online pos  batch
     chan_p = np.array([[.13, .12, .45, .10, .20, .00],
                        [.20, .00, .05, .50, .00, .25],
-                       [.20, .00, .00, .40, .00, .40]])
-    channel = _choice_by_group(rng, ct, chan_p)
+                       [.20, .00, .00, .40, .00, .40],
+                       [.03, .06, .66, .08, .17, .00]])  # retail, deep relationship: digital
+    digital = (ct == RETAIL) & (c.engage[cust] >= 0.5)
+    channel = _choice_by_group(rng, np.where(digital, 3, ct), chan_p)
     med = np.array([300.0, 30_000, 50_000])[ct] / FX_START[a.currency[acc]]
     amount = np.maximum(np.round(rng.lognormal(np.log(med), 1.2), 2), 0.01)
     direction = (rng.random(k) < 0.45).astype(np.int64)  # 1 = credit
@@ -1267,7 +1321,7 @@ def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
     rng = _rng(seed, _S_SURVEY)
     s0 = _epoch_day(start)
     n = c.n
-    p = np.where(c.ctype == RETAIL, np.where(c.wealth >= 1, 0.3, 0.05), 0.4)
+    p = np.where(c.ctype == RETAIL, np.where(c.wealth >= 1, 0.85, 0.3 + 0.7 * c.engage), 0.9)
     k = (rng.random(n) < p) * (1 + (rng.random(n) < 0.4) + (rng.random(n) < 0.15))
     cust = np.repeat(np.arange(n), k)
     nth = np.arange(len(cust)) - np.repeat(np.cumsum(k) - k, k)
@@ -1279,10 +1333,12 @@ def _surveys(seed: int, c: Customers, start: date) -> pa.Table:
     cust, day = cust[alive], day[alive]
     m = len(cust)
     ct = c.ctype[cust]
-    score = np.round(np.clip(rng.normal(74, 12, m), 0, 100), 1)
-    agree = rng.random(m) < np.select([ct == RETAIL, ct == CORPORATE], [0.1, 0.45], 0.55)
-    vip = (ct != RETAIL) & (rng.random(m) < np.where(ct == CORPORATE, 0.25, 0.15))
-    wallet = np.round(rng.beta(2, 3, m), 3)
+    e = c.engage[cust]  # answers follow the depth of the relationship
+    score = np.round(np.clip(rng.normal(50 + 42 * e, 9, m), 0, 100), 1)
+    agree = rng.random(m) < np.where(ct == RETAIL, 0.95 * e, 0.05 + 0.9 * e)
+    vip = (ct != RETAIL) & (rng.random(m) < np.where(ct == CORPORATE, 0.05 + 0.6 * e,
+                                                     0.03 + 0.4 * e))
+    wallet = np.round(rng.beta(1.5 + 5 * e, 5.5 - 3 * e), 3)
     wallet = np.where(rng.random(m) < 0.15, np.nan, wallet)
     return _table("relationship_surveys", {
         "customer_id": pc.take(c.ids, pa.array(cust)),
