@@ -1085,8 +1085,8 @@ def _fee_scale(c: Customers) -> np.ndarray:
     class (settlement volume, advisory, guarantees); strategic groups bring the most."""
     retail = np.clip(np.sqrt(np.maximum(c.target, 1) / 25_000), 0.5, 30)
     firm = np.clip((np.maximum(c.target, 1) / 1e6) ** 0.55, 0.15, 20)
-    firm = firm * np.where(c.size >= 0, np.array([1.0, 2.0, 4.0])[np.maximum(c.size, 0)], 1.5)
-    firm = firm * np.where(c.strategic, 3.0, 1.0)
+    firm = firm * np.where(c.size >= 0, np.array([1.0, 2.0, 3.5])[np.maximum(c.size, 0)], 1.5)
+    firm = np.minimum(firm * np.where(c.strategic, 2.5, 1.0), 30)
     return np.where(c.ctype == RETAIL, retail, firm)
 
 
