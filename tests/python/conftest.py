@@ -5,12 +5,13 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Iterator
+from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from bank_tiering.project import PROJECT_DIR, Settings, run_dbt
+from bank_tiering.project import PROJECT_DIR, Settings, run_dbt, run_dbt_process
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 
@@ -61,3 +62,54 @@ def dirty_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     result = build.dbt("build")
     assert result.success, "dbt build on tests/fixtures/raw_dirty failed"
     return build
+
+
+class Served:
+    """A generated sample built by the CLI's own dbt child process and published: the
+    build file (which keeps its incremental state) and the serving file BI tools read."""
+
+    def __init__(self, raw_dir: Path, workdir: Path) -> None:
+        self.raw_dir = raw_dir
+        self.build_path = workdir / "warehouse.duckdb"
+        self.serving_path = workdir / "serving" / "warehouse.duckdb"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        return {
+            **os.environ,
+            "BANK_TIERING_RAW_DIR": str(self.raw_dir),
+            "BANK_TIERING_DUCKDB": str(self.build_path),
+            "BANK_TIERING_SERVING_DUCKDB": str(self.serving_path),
+            **extra,
+        }
+
+    def query(self, sql: str, params: list | None = None) -> list[tuple]:
+        """Query the serving file (read-only, closed again)."""
+        with duckdb.connect(str(self.serving_path), read_only=True) as con:
+            return con.execute(sql, params or []).fetchall()
+
+
+#: The small sample the BI tests share: 300 customers × 3 months from December, so the
+#: year-start (ytd) flows of January and February exist.
+SERVED_SAMPLE = {"customers": 300, "months": 3, "seed": 42, "start_month": date(2024, 12, 1)}
+
+
+@pytest.fixture(scope="session")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
+    """SERVED_SAMPLE generated, built (models and seeds; the data tests run elsewhere) in a
+    dbt child process, and published to its serving file."""
+    from bank_tiering.generator import generate
+    from bank_tiering.serving import publish
+
+    workdir = tmp_path_factory.mktemp("served")
+    served = Served(workdir / "raw", workdir)
+    generate(served.raw_dir, progress=False, **SERVED_SAMPLE)
+    settings = Settings(raw_dir=served.raw_dir, duckdb_path=served.build_path,
+                        serving_path=served.serving_path)
+    code = run_dbt_process(
+        ["build", "--quiet", "--exclude", "resource_type:test", "resource_type:unit_test",
+         "--target-path", str(workdir / "target"), "--log-path", str(workdir / "logs")],
+        settings,
+    )
+    assert code == 0, "dbt build of the served sample failed"
+    publish(served.build_path, served.serving_path)
+    return served
