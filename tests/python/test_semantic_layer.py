@@ -1,0 +1,138 @@
+"""The MetricFlow semantic layer (INTERFACES.md §4, models/semantic/): it parses and
+validates against the serving file through the read-only `serving` target, and its
+numbers equal the marts' own sums — including AUM, which is never summed across months."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from conftest import Served
+
+from bank_tiering.project import PROJECT_DIR
+
+BIN = Path(sys.executable).parent
+GOVERNANCE_SEMANTIC_MODELS = {"customer_service_tiers", "rm_worklist_rows"}
+
+
+def _run(served: Served, *args: str) -> subprocess.CompletedProcess:
+    env = served.env(BANK_TIERING_TARGET="serving", DBT_PROFILES_DIR=str(PROJECT_DIR / "profiles"))
+    return subprocess.run(list(args), cwd=PROJECT_DIR, env=env, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def parsed(served: Served) -> Served:
+    """`dbt parse` with the serving target: writes target/semantic_manifest.json for `mf`."""
+    result = _run(served, str(BIN / "dbt"), "parse", "--project-dir", str(PROJECT_DIR),
+                  "--profiles-dir", str(PROJECT_DIR / "profiles"))
+    assert result.returncode == 0, result.stdout[-3000:]
+    return served
+
+
+def _mf_csv(served: Served, tmp_path: Path, *args: str) -> list[dict[str, str]]:
+    out = tmp_path / "mf.csv"
+    result = _run(served, str(BIN / "mf"), "query", *args, "--csv", str(out))
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    with out.open() as f:
+        return list(csv.DictReader(f))
+
+
+def test_mf_validate_configs_passes_on_the_serving_file(parsed: Served) -> None:
+    result = _run(parsed, str(BIN / "mf"), "validate-configs")
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-2000:]
+    assert "ERRORS: 0" in result.stdout and "✖" not in result.stdout
+
+
+def test_segment_overview_equals_the_marts(parsed: Served, tmp_path: Path) -> None:
+    """The saved query runs while a reader (the dashboard) holds the serving file open."""
+    with duckdb.connect(str(parsed.serving_path), read_only=True) as reader:
+        rows = _mf_csv(parsed, tmp_path, "--saved-query", "segment_overview")
+        segment = {
+            (str(p), m, t): (n, aum, c) for p, m, t, n, aum, c in reader.execute(
+                "select period_month, market_class, tier_code, count(*), sum(avg_aum), "
+                "sum(contribution) from marts.fct_customer_segment group by all").fetchall()
+        }
+        summary = {
+            (str(p), m, t): (n, aum, c) for p, m, t, n, aum, c in reader.execute(
+                "select period_month, market_class, tier_code, sum(customers), "
+                "sum(total_aum), sum(total_contribution) from marts.mart_segment_summary "
+                "group by all").fetchall()
+        }
+    got = {
+        (r["metric_time__month"][:10], r["customer_month__market_class"],
+         r["customer_month__tier_code"]): (int(r["customers"]), float(r["aum"]),
+                                           float(r["contribution"]))
+        for r in rows
+    }
+    assert got.keys() == segment.keys() == summary.keys()
+    for key, (n, aum, contribution) in got.items():
+        for expected in (segment[key], summary[key]):
+            assert n == expected[0], key
+            assert aum == pytest.approx(float(expected[1]), rel=1e-9, abs=1e-6), key
+            assert contribution == pytest.approx(float(expected[2]), rel=1e-9, abs=1e-6), key
+
+
+def test_aum_and_customers_are_not_summed_across_months(parsed: Served, tmp_path: Path) -> None:
+    """Above month grain the stocks are the last month's; contribution (a flow) adds up."""
+    rows = _mf_csv(parsed, tmp_path, "--metrics", "customers,aum,contribution,fee_income",
+                   "--group-by", "metric_time__year")
+    by_year = {r["metric_time__year"][:4]: r for r in rows}
+    with duckdb.connect(str(parsed.serving_path), read_only=True) as con:
+        expected = con.execute(
+            """
+            with months as (
+                select period_month, count(*) as n, sum(avg_aum) as aum,
+                    sum(contribution) as contribution
+                from marts.fct_customer_segment group by 1)
+            select cast(year(period_month) as varchar),
+                arg_max(n, period_month), arg_max(aum, period_month),
+                sum(contribution), sum(aum)
+            from months group by 1
+            """).fetchall()
+        fees = dict(con.execute(
+            "select cast(year(period_month) as varchar), sum(fee_income) "
+            "from marts.fct_customer_contribution group by 1").fetchall())
+    assert len(expected) == 2  # the sample spans December 2024 to February 2025
+    for year, n, aum, contribution, aum_summed in expected:
+        row = by_year[year]
+        assert int(row["customers"]) == n
+        assert float(row["aum"]) == pytest.approx(aum, rel=1e-9)
+        assert float(row["contribution"]) == pytest.approx(contribution, rel=1e-9, abs=1e-6)
+        assert float(row["fee_income"]) == pytest.approx(float(fees[year]), rel=1e-9, abs=1e-6)
+    assert float(by_year["2025"]["aum"]) < [e[4] for e in expected if e[0] == "2025"][0]
+
+
+def test_contribution_components_group_by_segment_dimensions(parsed: Served,
+                                                             tmp_path: Path) -> None:
+    rows = _mf_csv(parsed, tmp_path, "--metrics",
+                   "loan_ftp_income,deposit_ftp_income,fee_income,capital_cost,operating_cost,"
+                   "credit_cost,contribution,contribution_per_customer,customers",
+                   "--group-by", "metric_time__month,customer_month__value_quadrant")
+    for r in rows:
+        parts = (float(r["loan_ftp_income"]) + float(r["deposit_ftp_income"])
+                 + float(r["fee_income"]) - float(r["capital_cost"])
+                 - float(r["operating_cost"]) - float(r["credit_cost"]))
+        assert parts == pytest.approx(float(r["contribution"]), rel=1e-9, abs=1e-4)
+        assert float(r["contribution_per_customer"]) == pytest.approx(
+            float(r["contribution"]) / int(r["customers"]), rel=1e-9)
+
+
+def test_governance_parts_are_enabled_once_governance_exists(parsed: Served) -> None:
+    """models/semantic/_semantic__governance.yml is disabled until issue 8 adds
+    mart_rm_worklist; as soon as the mart exists this fails until it is enabled."""
+    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
+    enabled = {v["name"] for v in manifest["semantic_models"].values()}
+    disabled = {v[0]["name"] for k, v in manifest["disabled"].items()
+                if k.startswith("semantic_model.")}
+    assert GOVERNANCE_SEMANTIC_MODELS <= enabled | disabled
+    if "model.bank_tiering.mart_rm_worklist" in manifest["nodes"]:
+        assert GOVERNANCE_SEMANTIC_MODELS <= enabled, (
+            "mart_rm_worklist exists: set enabled: true in models/semantic/"
+            "_semantic__governance.yml")
+    else:
+        assert not GOVERNANCE_SEMANTIC_MODELS & enabled
