@@ -98,7 +98,7 @@ def test_aum_and_customers_are_not_summed_across_months(parsed: Served, tmp_path
             "select cast(year(period_month) as varchar), sum(fee_income) "
             "from marts.fct_customer_contribution group by 1").fetchall())
     assert len(expected) == 2  # the sample spans December 2024 to February 2025
-    for year, n, aum, contribution, aum_summed in expected:
+    for year, n, aum, contribution, _aum_summed in expected:
         row = by_year[year]
         assert int(row["customers"]) == n
         assert float(row["aum"]) == pytest.approx(aum, rel=1e-9)

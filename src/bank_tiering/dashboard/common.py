@@ -44,16 +44,24 @@ def serving_path() -> Path:
     return Path(env) if env else Settings.from_env().serving_path
 
 
+def _save(key: str, widget_key: str) -> None:
+    st.session_state[key] = st.session_state[widget_key]
+
+
 def _persisted_select(label: str, options: list, name: str, fmt=str) -> object:
-    """A sidebar selectbox whose value survives page switches (stored under _STATE)."""
+    """A sidebar selectbox whose value survives page switches.
+
+    Streamlit forgets a page's widget state when another page runs, so the value lives in
+    a plain Session State key (_STATE), is copied into the widget before it is drawn and
+    copied back by the widget's on_change callback.
+    """
     key = _STATE[name]
     widget_key = f"widget_{key}"
-    saved = st.session_state.get(key)
-    if widget_key not in st.session_state or st.session_state[widget_key] not in options:
-        st.session_state[widget_key] = saved if saved in options else options[0]
-    value = st.sidebar.selectbox(label, options, key=widget_key, format_func=fmt)
-    st.session_state[key] = value
-    return value
+    if st.session_state.get(key) not in options:
+        st.session_state[key] = options[0]
+    st.session_state[widget_key] = st.session_state[key]
+    return st.sidebar.selectbox(label, options, key=widget_key, format_func=fmt,
+                                on_change=_save, args=(key, widget_key))
 
 
 def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
