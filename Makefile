@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup run test lint python-tests clean benchmark
+.PHONY: setup run test lint browser python-tests clean benchmark dashboard screenshots
 
 # Create .venv and install the pinned dependencies of requirements.lock (resolved by uv
 # from pyproject.toml: `uv pip compile pyproject.toml --extra dev -o requirements.lock`).
@@ -23,7 +23,25 @@ run: setup
 
 # Everything CI runs: lint (ruff, sqlfluff) and the test suite (pytest builds the dbt
 # project on hand-made and generated raw data, runs every dbt data and unit test).
-test: setup lint python-tests
+test: setup lint browser python-tests
+
+# The browser test drives Debian's Chromium through Playwright (`playwright install` cannot
+# download a browser here) and needs a CJK font, else Chinese renders as boxes. Installed
+# only when missing, so repeated runs cost nothing.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@if [ ! -x /usr/bin/chromium ] || [ ! -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ]; then \
+		$(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install \
+			-y -qq --no-install-recommends chromium fonts-wqy-microhei; \
+	fi
+
+# The dashboard on http://127.0.0.1:8501, read-only on the serving file `make run` published.
+dashboard: setup
+	$(BIN)/bank-tiering dashboard
+
+# docs/screenshots/: every dashboard page in Chromium, on the serving file of `make run`.
+screenshots: setup browser
+	$(BIN)/python scripts/dashboard_screenshots.py docs/screenshots
 
 # sqlfluff's dbt templater compiles every model; some resolve data-dependent SQL when
 # they compile (the scalar-parameter pivot, the balances duplicate switch, incremental
@@ -44,4 +62,4 @@ benchmark: setup
 	$(BIN)/python scripts/benchmark_contribution.py
 
 clean:
-	rm -rf target logs data/warehouse.duckdb
+	rm -rf target logs data/warehouse.duckdb data/serving

@@ -25,7 +25,7 @@ def _app(path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -
     at = AppTest.from_file(str(APP), default_timeout=60).run()
     assert not at.exception, at.exception
     if page:
-        at.switch_page(f"pages/{page}.py").run()
+        at.switch_page(f"views/{page}.py").run()
         assert not at.exception, at.exception
     return at
 
@@ -139,7 +139,7 @@ def test_filters_survive_switching_pages(served: Served,
                                          monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(served.serving_path, monkeypatch)
     _select(at, "市场", "corporate")
-    at.switch_page("pages/pareto.py").run()
+    at.switch_page("views/pareto.py").run()
     corporate, = _one(served.serving_path, "select count(*) from marts.fct_customer_segment "
                       "where period_month = ? and market_class = 'corporate'", [LATEST])
     assert _metrics(at)["客户数"] == fmt.count(corporate)
@@ -178,7 +178,11 @@ def test_quadrant_page_draws_the_group_median_and_the_value_line(
         served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(served.serving_path, monkeypatch, "quadrants")
     group = next(s for s in at.selectbox if s.key == "quadrant_group")
-    assert group.value == ("retail", "high_net_worth")  # the methodology's first group
+    assert group.value == ("retail", "mass")  # the largest group first
+    group.set_value(("retail", "high_net_worth")).run()
+    assert _metrics(at)["组内客户数"] == fmt.count(served.query(
+        "select count(*) from marts.fct_customer_segment where period_month = ? and "
+        "tier_code = 'high_net_worth'", [LATEST])[0][0])
     group.set_value(("retail", "mass")).run()
     n, median = _one(served.serving_path, "select count(*), max(contribution_group_median) "
                      "from marts.fct_customer_segment where period_month = ? and "

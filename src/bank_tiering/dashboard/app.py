@@ -4,14 +4,14 @@ from pathlib import Path
 
 import streamlit as st
 
-PAGES = Path(__file__).parent / "pages"
+VIEWS = Path(__file__).parent / "views"
 
 st.set_page_config(page_title="客户分层看板", layout="wide")
 st.navigation([
-    st.Page(PAGES / "overview.py", title="分层总览", url_path="overview", default=True),
-    st.Page(PAGES / "quadrants.py", title="价值象限", url_path="quadrants"),
-    st.Page(PAGES / "flows.py", title="分层流动", url_path="flows"),
-    st.Page(PAGES / "pareto.py", title="贡献集中度", url_path="pareto"),
-    st.Page(PAGES / "worklist.py", title="客户经理工作清单", url_path="worklist"),
-    st.Page(PAGES / "customer.py", title="客户视图", url_path="customer"),
+    st.Page(VIEWS / "overview.py", title="分层总览", url_path="overview", default=True),
+    st.Page(VIEWS / "quadrants.py", title="价值象限", url_path="quadrants"),
+    st.Page(VIEWS / "flows.py", title="分层流动", url_path="flows"),
+    st.Page(VIEWS / "pareto.py", title="贡献集中度", url_path="pareto"),
+    st.Page(VIEWS / "worklist.py", title="客户经理工作清单", url_path="worklist"),
+    st.Page(VIEWS / "customer.py", title="客户视图", url_path="customer"),
 ]).run()

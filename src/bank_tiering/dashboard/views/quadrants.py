@@ -15,7 +15,8 @@ with page("价值象限") as (con, filters):
     keys = list(zip(groups["market_class"], groups["tier_code"], strict=True))
     names = {k: f"{m} / {t}（{n}户）" for k, m, t, n in zip(
         keys, groups["market_label"], groups["tier_label"], groups["customers"], strict=True)}
-    group = st.selectbox("客户组（市场 / 分层：中位数按组计算）", keys,
+    largest = int(groups["customers"].idxmax())
+    group = st.selectbox("客户组（市场 / 分层：中位数按组计算）", keys, index=largest,
                          format_func=names.get, key="quadrant_group")
     points = queries.quadrant_points(con, filters, *group)
     y_line = queries.scalar_parameter(con, "bank_value_high_min_score", filters.branch)

@@ -1,0 +1,133 @@
+"""Drive the dashboard in a real browser: Debian's Chromium through Python Playwright.
+
+Used by the browser test (tests/python/test_dashboard_browser.py) and by
+``scripts/dashboard_screenshots.py`` (the screenshots under docs/screenshots/).
+``playwright install`` cannot download a browser here, so Playwright drives the system
+``/usr/bin/chromium`` (``apt-get install chromium fonts-wqy-microhei``: without the CJK
+font Chinese renders as boxes). Every wait is on an element or a server message, never
+on a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+CHROMIUM = Path(os.environ.get("BANK_TIERING_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
+#: Streamlit scrolls an inner container, so a tall viewport shows (and shoots) a whole page.
+VIEWPORT = {"width": 1400, "height": 2600}
+#: (url path, title) of the pages, in the navigation's order.
+PAGES = (
+    ("overview", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
+    ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("customer", "客户视图"),
+)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def running_dashboard(serving_path: Path, port: int | None = None,
+                      startup_timeout: float = 90.0) -> Iterator[str]:
+    """Start `bank-tiering dashboard` on a free port; yield its URL; stop it afterwards."""
+    port = port or free_port()
+    cli = Path(sys.executable).with_name("bank-tiering")
+    env = {**os.environ, "BANK_TIERING_SERVING_DUCKDB": str(serving_path),
+           "PYTHONUNBUFFERED": "1"}
+    proc = subprocess.Popen(
+        [str(cli), "dashboard", "--port", str(port)], env=env, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True,
+    )
+    ready = threading.Event()
+    output: list[str] = []
+
+    def read() -> None:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            output.append(line)
+            if f":{port}" in line and "URL" in line:
+                ready.set()
+        ready.set()  # the process ended: stop waiting
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        if not ready.wait(startup_timeout) or proc.poll() is not None:
+            raise RuntimeError("the dashboard did not start:\n" + "".join(output))
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        reader.join(timeout=5)
+
+
+@contextmanager
+def browser_page() -> Iterator:
+    """A Playwright page in headless Debian Chromium with a tall viewport."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
+            page.set_default_timeout(60_000)
+            yield page
+        finally:
+            browser.close()
+
+
+def wait_until_rendered(page, title: str) -> None:
+    """Wait until a page shows its title and Streamlit has finished running the script."""
+    page.get_by_role("heading", name=title).first.wait_for()
+    page.locator('[data-testid="stApp"][data-test-script-state="notRunning"]').wait_for()
+    # elements still loading (skeletons) or left over from the previous run (stale)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-testid="stSkeleton"], [data-stale="true"]')""")
+    for chart in page.locator('[data-testid="stVegaLiteChart"]').all():
+        chart.locator("canvas, svg").first.wait_for()
+
+
+def metric_value(page, label: str) -> str:
+    """The text of the st.metric with this label."""
+    metric = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+
+
+def choose(page, label: str, option: str) -> None:
+    """Pick an option of the (sidebar) selectbox with this label."""
+    box = page.locator('[data-testid="stSelectbox"]').filter(has_text=label).first
+    box.click()
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def screenshot_pages(url: str, out_dir: Path) -> list[Path]:
+    """One full-page PNG per dashboard page (``<n>_<url path>.png``)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    shots = []
+    with browser_page() as page:
+        for i, (path, title) in enumerate(PAGES, start=1):
+            page.goto(f"{url}/{path}")
+            wait_until_rendered(page, title)
+            shot = out_dir / f"{i}_{path}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            shots.append(shot)
+            log.info("saved %s", shot)
+    return shots

@@ -1,0 +1,65 @@
+"""The dashboard in a real browser: `bank-tiering dashboard` on a free port over the served
+sample, driven by Python Playwright in Debian's Chromium (installed by `make test`).
+It reads visible text, changes a filter and sees the number change, and leaves
+screenshots under target/browser/. Every wait is on an element, never a sleep."""
+
+from __future__ import annotations
+
+from conftest import Served
+
+from bank_tiering.dashboard import formatting as fmt
+from bank_tiering.dashboard.browser import (
+    CHROMIUM,
+    browser_page,
+    choose,
+    metric_value,
+    running_dashboard,
+    wait_until_rendered,
+)
+from bank_tiering.project import PROJECT_DIR
+
+SHOTS = PROJECT_DIR / "target" / "browser"
+LATEST = "2025-02-01"
+
+
+
+def test_dashboard_in_chromium(served: Served) -> None:
+    from playwright.sync_api import expect
+
+    assert CHROMIUM.exists(), f"{CHROMIUM} missing: `make test` installs Debian's chromium"
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    total, = served.query("select count(*) from marts.fct_customer_segment "
+                          "where period_month = ?", [LATEST])[0]
+    retail, = served.query("select count(*) from marts.fct_customer_segment "
+                           "where period_month = ? and market_class = 'retail'", [LATEST])[0]
+    lost, = served.query("select sum(lost_customers) from marts.mart_tier_flows where "
+                         "flow_type = 'ytd' and period_month = ?", [LATEST])[0]
+    with running_dashboard(served.serving_path) as url, browser_page() as page:
+        page.goto(url)
+        wait_until_rendered(page, "分层总览")
+        # a tier label in Chinese, rendered with a CJK font, and the mart's total
+        expect(page.get_by_role("cell", name="高净值客户", exact=True).first).to_be_visible()
+        assert metric_value(page, "客户数") == fmt.count(total)
+        page.screenshot(path=str(SHOTS / "overview.png"), full_page=True)
+
+        choose(page, "市场", "个人客户市场")
+        expect(page.locator('[data-testid="stMetricValue"]').first).to_have_text(
+            fmt.count(retail))
+        wait_until_rendered(page, "分层总览")
+        expect(page.get_by_role("heading", name="公司客户市场")).to_have_count(0)
+        page.screenshot(path=str(SHOTS / "overview_retail.png"), full_page=True)
+
+        # the market filter survives switching pages; flows show the seed example's table
+        page.get_by_role("link", name="分层流动").click()
+        wait_until_rendered(page, "分层流动")
+        table = page.locator('[data-testid="stTable"]').nth(1)
+        expect(table).to_contain_text("流失客户")
+        expect(table).not_to_contain_text("公司客户市场")
+        choose(page, "市场", "全部市场")
+        wait_until_rendered(page, "分层流动")
+        ytd = page.locator('[data-testid="stTable"]').nth(1)
+        cells = ytd.locator("tbody tr").evaluate_all(
+            "rows => rows.map(r => r.children[5].innerText)")
+        assert sum(int(c.replace(",", "")) for c in cells) == lost
+        page.screenshot(path=str(SHOTS / "flows.png"), full_page=True)
