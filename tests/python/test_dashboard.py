@@ -187,7 +187,7 @@ def test_quadrant_page_draws_the_group_median_and_the_value_line(
     n, median = _one(served.serving_path, "select count(*), max(contribution_group_median) "
                      "from marts.fct_customer_segment where period_month = ? and "
                      "market_class = 'retail' and tier_code = 'mass'", [LATEST])
-    assert _metrics(at) == {"组内客户数": fmt.count(n), "组中位数贡献度": fmt.wan(median),
+    assert _metrics(at) == {"组内客户数": fmt.count(n), "组中位数贡献度": fmt.amount(median),
                             "银行价值高线": "60"}
     expected = dict(served.query(
         "select value_quadrant_label_zh, count(*) from marts.fct_customer_segment where "

@@ -26,9 +26,9 @@ CHROMIUM = Path(os.environ.get("BANK_TIERING_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
 #: Streamlit scrolls an inner container, so a tall viewport shows (and shoots) a whole page.
 VIEWPORT = {"width": 1400, "height": 2600}
-#: (url path, title) of the pages, in the navigation's order.
+#: (url path, title) of the pages, in the navigation's order (the default page is "/").
 PAGES = (
-    ("overview", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
+    ("", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
     ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("customer", "客户视图"),
 )
 
@@ -126,7 +126,7 @@ def screenshot_pages(url: str, out_dir: Path) -> list[Path]:
         for i, (path, title) in enumerate(PAGES, start=1):
             page.goto(f"{url}/{path}")
             wait_until_rendered(page, title)
-            shot = out_dir / f"{i}_{path}.png"
+            shot = out_dir / f"{i}_{path or 'overview'}.png"
             page.screenshot(path=str(shot), full_page=True)
             shots.append(shot)
             log.info("saved %s", shot)

@@ -38,14 +38,15 @@ def tier_pyramid(df: pd.DataFrame, measure: str, title: str, unit: float = 1.0,
 
 
 def quadrant_scatter(points: pd.DataFrame, median: float, y_line: float) -> alt.LayerChart:
-    """Each customer's contribution (x, 万元, symlog) against bank_value_score (y), coloured
-    by quadrant, with the group-median line (x) and the bank-value line (y) drawn."""
+    """Each customer's contribution (x, 元, symmetric log scale: linear within ±100元) against
+    bank_value_score (y), coloured by quadrant, with the group-median line (x) and the
+    bank-value line (y) drawn."""
     data = points.assign(contribution_wan=points["contribution"] / WAN)
     domain = [q for q in QUADRANT_COLOURS if q in set(points["value_quadrant"])]
     labels = dict(zip(points["value_quadrant"], points["quadrant_label"], strict=False))
     scatter = alt.Chart(data).mark_circle(size=45, opacity=0.75).encode(
-        x=alt.X("contribution_wan:Q", title="利润贡献度（万元，对称对数刻度）",
-                scale=alt.Scale(type="symlog", constant=0.1)),
+        x=alt.X("contribution:Q", title="利润贡献度（元，对称对数刻度）",
+                scale=alt.Scale(type="symlog", constant=100)),
         y=alt.Y("bank_value_score:Q", title="银行对客户价值（得分）",
                 scale=alt.Scale(domain=[0, 100])),
         color=alt.Color(
@@ -58,7 +59,7 @@ def quadrant_scatter(points: pd.DataFrame, median: float, y_line: float) -> alt.
                  alt.Tooltip("bank_value_score:Q", title="银行价值", format=".1f"),
                  alt.Tooltip("quadrant_label:N", title="象限")],
     )
-    lines = pd.DataFrame({"x": [median / WAN], "y": [y_line]})
+    lines = pd.DataFrame({"x": [median], "y": [y_line]})
     vline = alt.Chart(lines).mark_rule(strokeDash=[6, 3], color="black").encode(x="x:Q")
     hline = alt.Chart(lines).mark_rule(strokeDash=[6, 3], color="black").encode(y="y:Q")
     return (scatter + vline + hline).properties(height=460)

@@ -25,7 +25,7 @@ median = float(points["group_median"].iloc[0]) if not points.empty else 0.0
 st.caption(describe_filters(filters) + "（fct_customer_segment）")
 c1, c2, c3 = st.columns(3)
 c1.metric("组内客户数", fmt.count(len(points)))
-c2.metric("组中位数贡献度", fmt.wan(median))
+c2.metric("组中位数贡献度", fmt.amount(median))
 c3.metric("银行价值高线", f"{y_line:g}" if y_line is not None else "")
 st.altair_chart(charts.quadrant_scatter(points, median, y_line or 0.0), width="stretch")
 st.caption("横线：银行价值得分高线；竖线：所在（市场，分层）组贡献度中位数。"
