@@ -647,3 +647,46 @@ def test_ratings_change_inside_window(default_scale: Path) -> None:
     assert rated["corporate"] < 340  # some corporates are unrated
     assert scalar(con, "SELECT count(*) FROM relationship_surveys "
                        "WHERE wallet_share IS NULL") > 0
+
+
+def test_fees_grow_with_the_customer(default_scale: Path) -> None:
+    """Corporate fee business scales with the firm: strategic-group members and large firms
+    earn more fees than small ones; wealthier retail customers more than the mass."""
+    con = connect(default_scale)
+    fee = dict(rows(con, """
+        WITH f AS (SELECT customer_id, sum(amount * CASE WHEN currency = 'USD' THEN 7.18
+                                                         ELSE 1 END) AS fee
+                   FROM fees GROUP BY 1)
+        SELECT CASE WHEN c.group_id IN ('G001', 'G002', 'G003', 'G004', 'G005')
+                    THEN 'strategic'
+                    WHEN c.annual_sales >= 3e8 THEN 'large'
+                    WHEN c.annual_sales < 2e7 THEN 'small' END AS size,
+               avg(coalesce(f.fee, 0))
+        FROM customers c LEFT JOIN f USING (customer_id)
+        WHERE c.customer_type = 'corporate' GROUP BY 1"""))
+    assert fee["strategic"] > 3 * fee["small"]
+    assert fee["large"] > 3 * fee["small"]
+
+
+def test_relationship_depth_drives_the_bank_value_inputs(default_scale: Path) -> None:
+    """Customers with a signed cooperation agreement hold more product families, transact
+    more and report a larger wallet share than those without (METHODOLOGY.md §5 inputs)."""
+    con = connect(default_scale)
+    by_agreement = {r[0]: r[1:] for r in rows(con, """
+        WITH s AS (SELECT customer_id, bool_or(has_cooperation_agreement) AS agreed,
+                          avg(wallet_share) AS wallet
+                   FROM relationship_surveys GROUP BY 1),
+        fam AS (SELECT customer_id, count(DISTINCT product_family) AS families
+                FROM accounts GROUP BY 1),
+        tx AS (SELECT a.customer_id, count(*) AS n FROM transactions t
+               JOIN accounts a USING (account_id) WHERE t.initiated_by = 'customer'
+               GROUP BY 1)
+        SELECT s.agreed, avg(fam.families), avg(coalesce(tx.n, 0)), avg(s.wallet)
+        FROM s JOIN fam USING (customer_id) LEFT JOIN tx USING (customer_id)
+        GROUP BY 1""")}
+    agreed, not_agreed = by_agreement[True], by_agreement[False]
+    assert agreed[0] > not_agreed[0] + 0.3
+    assert agreed[1] > 1.5 * not_agreed[1]
+    assert agreed[2] > not_agreed[2] + 0.1
+    surveyed = scalar(con, "SELECT count(DISTINCT customer_id) FROM relationship_surveys")
+    assert surveyed > 0.5 * 2000
