@@ -73,12 +73,13 @@ class Filters:
     branch: str | None = None
     market: str | None = None
 
-    def segment_where(self, alias: str = "") -> tuple[str, list[Any]]:
-        """SQL predicate and parameters of these filters on a customer-month table."""
+    def segment_where(self, alias: str = "", with_branch: bool = True) -> tuple[str, list[Any]]:
+        """SQL predicate and parameters of these filters on a customer-month table;
+        ``with_branch=False`` for bank-wide marts, which have no branch."""
         p = f"{alias}." if alias else ""
         clauses = [f"{p}period_month = ?"]
         params: list[Any] = [self.period]
-        if self.branch is not None:
+        if with_branch and self.branch is not None:
             clauses.append(f"{p}branch_id = ?")
             params.append(self.branch)
         if self.market is not None:
@@ -278,10 +279,7 @@ def scalar_parameter(con: duckdb.DuckDBPyConnection, name: str,
 
 def tier_flows(con: duckdb.DuckDBPyConnection, f: Filters, flow_type: str) -> pd.DataFrame:
     """mart_tier_flows of the period (bank-wide: the mart has no branch) for one flow type."""
-    clauses, params = ["flow_type = ?", "period_month = ?"], [flow_type, f.period]
-    if f.market is not None:
-        clauses.append("market_class = ?")
-        params.append(f.market)
+    where, params = f.segment_where(with_branch=False)
     df = con.execute(
         f"""
         select market_class, market_class_label_zh as market_label, tier_code,
@@ -292,9 +290,9 @@ def tier_flows(con: duckdb.DuckDBPyConnection, f: Filters, flow_type: str) -> pd
             lost_customers, cast(lost_start_aum as double) as lost_start_aum,
             gained_customers, cast(gained_end_aum as double) as gained_end_aum,
             end_customers, cast(end_aum as double) as end_aum
-        from {FLOWS} where {" and ".join(clauses)}
+        from {FLOWS} where flow_type = ? and {where}
         """,
-        params,
+        [flow_type, *params],
     ).df()
     if df.empty:
         return df
@@ -362,17 +360,14 @@ def pareto_figures(curve: pd.DataFrame, top_share: float, target_share: float) -
 
 def pareto_mart(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
     """mart_contribution_pareto of the period (per market; the mart has no branch)."""
-    clauses, params = ["period_month = ?"], [f.period]
-    if f.market is not None:
-        clauses.append("market_class = ?")
-        params.append(f.market)
+    where, params = f.segment_where(with_branch=False)
     df = con.execute(
         f"""
         select market_class, market_class_label_zh as market_label, customers,
             cast(total_contribution as double) as total_contribution,
             top_customers, top_customers_contribution_share,
             customers_for_target_share, customer_share_for_target
-        from {PARETO} where {" and ".join(clauses)}
+        from {PARETO} where {where}
         """,
         params,
     ).df()
