@@ -101,10 +101,11 @@ def test_aum_and_customers_are_not_summed_across_months(parsed: Served, tmp_path
     for year, n, aum, contribution, _aum_summed in expected:
         row = by_year[year]
         assert int(row["customers"]) == n
-        assert float(row["aum"]) == pytest.approx(aum, rel=1e-9)
-        assert float(row["contribution"]) == pytest.approx(contribution, rel=1e-9, abs=1e-6)
+        assert float(row["aum"]) == pytest.approx(float(aum), rel=1e-9)
+        assert float(row["contribution"]) == pytest.approx(float(contribution), rel=1e-9,
+                                                           abs=1e-6)
         assert float(row["fee_income"]) == pytest.approx(float(fees[year]), rel=1e-9, abs=1e-6)
-    assert float(by_year["2025"]["aum"]) < [e[4] for e in expected if e[0] == "2025"][0]
+    assert float(by_year["2025"]["aum"]) < float([e[4] for e in expected if e[0] == "2025"][0])
 
 
 def test_contribution_components_group_by_segment_dimensions(parsed: Served,

@@ -52,4 +52,4 @@ show_table({
     "连续低于月数": [fmt.count(v) for v in rows["months_below"]],
     "剩余保级月数": [fmt.count(v) for v in rows["grace_months_left"]],
 })
-st.caption("每个机构最多显示前100行（按机构、优先级排序）。")
+st.caption("按机构、优先级排序，最多显示100行。")
