@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -49,7 +50,7 @@ def running_dashboard(serving_path: Path, port: int | None = None,
            "PYTHONUNBUFFERED": "1"}
     proc = subprocess.Popen(
         [str(cli), "dashboard", "--port", str(port)], env=env, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )
     ready = threading.Event()
     output: list[str] = []
@@ -69,13 +70,27 @@ def running_dashboard(serving_path: Path, port: int | None = None,
             raise RuntimeError("the dashboard did not start:\n" + "".join(output))
         yield f"http://127.0.0.1:{port}"
     finally:
-        proc.terminate()
-        try:
-            proc.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-            proc.wait()
+        _stop(proc)
         reader.join(timeout=5)
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    """SIGTERM to the server's own process group (it runs in a new session), SIGKILL if it
+    has not stopped within 20 s: nothing it started outlives the test."""
+    for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        try:
+            os.killpg(proc.pid, sig)
+        except ProcessLookupError:
+            break
+        try:
+            proc.wait(timeout=wait)
+            break
+        except subprocess.TimeoutExpired:
+            continue
+    try:
+        os.killpg(proc.pid, signal.SIGKILL)  # anything left in the group
+    except ProcessLookupError:
+        pass
 
 
 @contextmanager

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import subprocess
 import sys
 from pathlib import Path
 
@@ -30,7 +29,12 @@ def streamlit_command(port: int) -> list[str]:
 
 
 def serve(serving_path: Path, port: int) -> int:
-    """Serve the dashboard until interrupted; returns the exit code."""
+    """Serve the dashboard until interrupted.
+
+    The CLI process becomes the Streamlit server (exec), so a signal to it (Ctrl+C, a
+    supervisor's SIGTERM) reaches the server and no orphan is left behind. Returns only
+    when there is nothing to serve.
+    """
     if not serving_path.exists():
         click.echo(f"No serving file at {serving_path}: run `make run` (build and publish) "
                    "first.", err=True)
@@ -38,7 +42,7 @@ def serve(serving_path: Path, port: int) -> int:
     env = {**os.environ, "BANK_TIERING_SERVING_DUCKDB": str(serving_path)}
     click.echo(f"Dashboard on http://127.0.0.1:{port} (read-only on {serving_path}); "
                "Ctrl+C stops it.")
-    try:
-        return subprocess.call(streamlit_command(port), env=env)
-    except KeyboardInterrupt:
-        return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    command = streamlit_command(port)
+    os.execve(command[0], command, env)
