@@ -137,3 +137,26 @@
 {% macro duckdb__governance_format_trimmed(expression, scale) -%}
     rtrim(rtrim({{ governance_format_fixed(expression, scale) }}, '0'), '.')
 {%- endmacro %}
+
+{# The customer's amount of a tier basis (METHODOLOGY.md §4, seed tier_families):
+   avg_aum, avg_deposit_balance or annual_sales of `relation_name`; null for the bases
+   decided without an amount (sme_standard, strategic_group, institution). #}
+{% macro governance_basis_amount(basis_expression, relation_name) -%}
+    case {{ basis_expression }}
+        when 'avg_aum' then {{ relation_name }}.avg_aum
+        when 'avg_deposit_balance' then {{ relation_name }}.avg_deposit_balance
+        when 'annual_sales' then {{ relation_name }}.annual_sales
+    end
+{%- endmacro %}
+
+{# A money amount as published (§13): rounded to 0.01, DECIMAL(18, 2), from a double or a
+   decimal input alike, so comparisons at a boundary are exact. #}
+{% macro governance_money(expression) -%}
+    cast(round({{ expression }}, 2) as decimal(18, 2))
+{%- endmacro %}
+
+{# A ratio parameter (a double in the seed) as an exact DECIMAL(9, 4): 0.9 is 0.9000, not
+   0.90000000000000002. #}
+{% macro governance_ratio(expression) -%}
+    cast({{ expression }} as decimal(9, 4))
+{%- endmacro %}

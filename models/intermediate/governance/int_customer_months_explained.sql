@@ -46,18 +46,13 @@ tier_families as (
     select * from {{ ref('tier_families') }}
 ),
 
-int_retail_tier_thresholds_resolved as (
-    select
-        branch_id,
-        tier_code,
-        min_avg_aum
-    from {{ ref('int_retail_tier_thresholds_resolved') }}
+int_tier_lines_resolved as (
+    select * from {{ ref('int_tier_lines_resolved') }}
 ),
 
 int_branch_parameters_pivoted as (
     select
         branch_id,
-        above_scale_min_avg_deposit,
         bank_value_high_min_score
     from {{ ref('int_branch_parameters_pivoted') }}
 ),
@@ -70,44 +65,12 @@ code_labels as (
     from {{ ref('code_labels') }}
 ),
 
--- The lower line of every tier decided by a branch-level amount (§4): retail tiers by
--- avg_aum (retail_tier_thresholds), above_scale by avg_deposit_balance; the lowest tier of
--- a basis has none.
-tier_lines as (
-    select
-        int_retail_tier_thresholds_resolved.branch_id,
-        tier_families.market_class,
-        tier_families.tier_code,
-        int_retail_tier_thresholds_resolved.min_avg_aum as tier_line_value
-    from int_retail_tier_thresholds_resolved
-    inner join tier_families
-        on tier_families.tier_basis = 'avg_aum'
-            and int_retail_tier_thresholds_resolved.tier_code = tier_families.tier_code
-
-    union all
-
-    select
-        int_branch_parameters_pivoted.branch_id,
-        tier_families.market_class,
-        tier_families.tier_code,
-        case
-            when tier_families.tier_code = 'above_scale' then int_branch_parameters_pivoted.above_scale_min_avg_deposit
-        end as tier_line_value
-    from int_branch_parameters_pivoted
-    inner join tier_families
-        on tier_families.tier_basis = 'avg_deposit_balance'
-),
-
 bases as (
     select
         int_customer_months_classified.*,
         assessed_families.tier_basis,
         next_families.tier_code as next_tier_code,
-        case assessed_families.tier_basis
-            when 'avg_aum' then int_customer_months_classified.avg_aum
-            when 'avg_deposit_balance' then int_customer_months_classified.avg_deposit_balance
-            when 'annual_sales' then int_customer_months_classified.annual_sales
-        end as basis_value,
+        {{ governance_basis_amount('assessed_families.tier_basis', 'int_customer_months_classified') }} as basis_value,
         case
             when assessed_families.tier_basis = 'annual_sales'
                 then int_customer_months_classified.large_min_annual_sales
@@ -124,11 +87,11 @@ bases as (
             and assessed_families.tier_family = next_families.tier_family
             and assessed_families.tier_basis = next_families.tier_basis
             and assessed_families.tier_rank + 1 = next_families.tier_rank
-    left join tier_lines as assessed_lines
+    left join int_tier_lines_resolved as assessed_lines
         on int_customer_months_classified.parameter_branch_id = assessed_lines.branch_id
             and int_customer_months_classified.market_class = assessed_lines.market_class
             and int_customer_months_classified.tier_code = assessed_lines.tier_code
-    left join tier_lines as next_lines
+    left join int_tier_lines_resolved as next_lines
         on int_customer_months_classified.parameter_branch_id = next_lines.branch_id
             and next_families.market_class = next_lines.market_class
             and next_families.tier_code = next_lines.tier_code
@@ -147,11 +110,11 @@ amounts as (
         bases.meets_sme_floors,
         bases.tier_basis,
         bases.next_tier_code,
-        cast(round(bases.basis_value, 2) as decimal(18, 2)) as tier_basis_value,
-        cast(round(bases.line_value, 2) as decimal(18, 2)) as tier_line_value,
-        cast(round(bases.next_line_value, 2) as decimal(18, 2)) as next_tier_line_value,
-        cast(round(bases.annual_sales, 2) as decimal(18, 2)) as annual_sales,
-        cast(round(bases.large_min_annual_sales, 2) as decimal(18, 2)) as large_min_annual_sales,
+        {{ governance_money('bases.basis_value') }} as tier_basis_value,
+        {{ governance_money('bases.line_value') }} as tier_line_value,
+        {{ governance_money('bases.next_line_value') }} as next_tier_line_value,
+        {{ governance_money('bases.annual_sales') }} as annual_sales,
+        {{ governance_money('bases.large_min_annual_sales') }} as large_min_annual_sales,
         bases.contribution,
         int_customer_months_valued.contribution_group_median,
         int_customer_months_valued.is_contribution_high,
