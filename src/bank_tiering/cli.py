@@ -144,7 +144,8 @@ def _print_build_summary(duckdb_path: Path) -> None:
         ).fetchone()
         click.echo("Reconciliation: " + ("balanced" if unbalanced == (0,) else "NOT BALANCED"))
         try:
-            from bank_tiering.summary import print_summary
+            from bank_tiering.summary import print_governance_summary, print_summary
         except ImportError:
             return
         print_summary(con)
+        print_governance_summary(con)
