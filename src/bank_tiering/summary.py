@@ -161,9 +161,10 @@ def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Tier governance of the latest period (METHODOLOGY.md §10–11).
 
     Returns ``{"period_month", "on_watch", "overridden", "service_differs",
-    "worklists"}``: customers on watch (保级关注), customer-months with a manual override in
-    force, customers whose service tier differs from their assessed tier, and one ``{"code", "label_zh",
-    "customers", "branches"}`` per worklist in §11's order (0 for an empty list).
+    "worklists"}``: customers on watch (保级关注), customers with a manual override in
+    force, customers whose service tier differs from their assessed tier, and one
+    ``{"code", "label_zh", "customers", "branches"}`` per worklist in §11's order (0 for an
+    empty list).
     """
     period = latest_period(con)
     result: dict[str, Any] = {
