@@ -373,13 +373,13 @@ def run_whatif(param_dir: Path, period: date | None = None, out: Path | None = N
     baseline = settings.duckdb_path
     scenario = (out if out is not None else DEFAULT_SCENARIO)
     scenario = scenario if scenario.is_absolute() else (PROJECT_DIR / scenario).resolve()
+    params = read_param_dir(param_dir)
+    changed = changed_seeds(params)
     if not baseline.exists():
         raise WhatIfError(f"No warehouse at {baseline}: build it first (make run).")
     for protected, what in ((baseline, "the warehouse"), (serving_path(), "the serving file")):
         if scenario.resolve() == protected.resolve():
             raise WhatIfError(f"--out {scenario} is {what}; a what-if never writes there.")
-    params = read_param_dir(param_dir)
-    changed = changed_seeds(params)
     _copy_warehouse(baseline, scenario)
     chosen = _snapshot_baseline(scenario, period)
     if changed:
