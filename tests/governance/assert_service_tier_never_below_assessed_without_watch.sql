@@ -9,7 +9,16 @@ int_customer_months_service_tiered as (
 ),
 
 final as (
-    select *
+    select
+        customer_id,
+        period_month,
+        tier_code,
+        service_tier_code,
+        service_tier_rule,
+        months_below,
+        grace_months,
+        grace_months_left,
+        override_id
     from int_customer_months_service_tiered
     where
         (

@@ -80,7 +80,9 @@ state_0 as (
         months_below,
         override_id
     from {{ this }}
-    where period_month = cast({{ dbt.dateadd('month', '-1', "cast('" ~ start_month ~ "' as date)") }} as date)
+    where
+        period_month
+        = cast({{ dbt.dateadd('month', '-1', "cast('" ~ start_month ~ "' as date)") }} as date)
     {%- else %}
     select
         cast(null as {{ dbt.type_string() }}) as customer_id,
@@ -97,7 +99,8 @@ state_0 as (
 
 -- {{ period_month }}
 state_{{ loop.index }} as (
-    {{ governance_service_tier_step('assessed', 'state_' ~ loop.index0, 'int_tier_downgrade_grace_resolved', period_month) }}
+    {{ governance_service_tier_step(
+        'assessed', 'state_' ~ loop.index0, 'int_tier_downgrade_grace_resolved', period_month) }}
 ),
 {%- endfor %}
 
@@ -108,7 +111,8 @@ computed as (
     union all
     {%- endif %}
     {%- else %}
-    {{ governance_service_tier_step('assessed', 'state_0', 'int_tier_downgrade_grace_resolved', '1900-01-01') }}
+    {{ governance_service_tier_step(
+        'assessed', 'state_0', 'int_tier_downgrade_grace_resolved', '1900-01-01') }}
     {%- endfor %}
 ),
 

@@ -78,7 +78,7 @@ overlapping as (
         on passed.customer_id = other_overrides.customer_id
             and passed.override_id != other_overrides.override_id
             and passed.valid_from < other_overrides.valid_to
-            and other_overrides.valid_from < passed.valid_to
+            and passed.valid_to > other_overrides.valid_from
 ),
 
 final as (

@@ -272,7 +272,8 @@ declining as (
             and current_months.tier_code = int_worklist_watched_tiers_resolved.tier_code
     inner join customer_months as previous_months
         on current_months.customer_id = previous_months.customer_id
-            and previous_months.period_month = cast({{ dbt.dateadd('month', '-1', 'current_months.period_month') }} as date)
+            and previous_months.period_month
+            = cast({{ dbt.dateadd('month', '-1', 'current_months.period_month') }} as date)
     where
         previous_months.avg_aum > 0
         and current_months.avg_aum <= (1 - current_months.decline_ratio) * previous_months.avg_aum
@@ -296,9 +297,9 @@ prioritised as (
         row_number() over (
             partition by listed.period_month, listed.list_code, listed.branch_id
             order by
-                case when listed.avg_aum is null then 1 else 0 end,
+                case when listed.avg_aum is null then 1 else 0 end asc,
                 listed.avg_aum desc,
-                listed.customer_id
+                listed.customer_id asc
         ) as priority
     from listed
 ),
