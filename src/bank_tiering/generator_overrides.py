@@ -32,6 +32,7 @@ from typing import Any
 
 import numpy as np
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 logger = logging.getLogger(__name__)
@@ -67,16 +68,15 @@ def _month(start: date, k: int) -> date:
 
 
 def _eligible(customers: pa.Table, start: date, customer_type: str) -> list[str]:
-    """Open customers of a type, onboarded at least 60 days before the window."""
-    cutoff = start - timedelta(days=60)
-    ids = customers.column("customer_id").to_pylist()
-    types = customers.column("customer_type").to_pylist()
-    onboard = customers.column("onboard_date").to_pylist()
-    close = customers.column("close_date").to_pylist()
-    return [
-        i for i, t, o, c in zip(ids, types, onboard, close, strict=True)
-        if t == customer_type and c is None and o is not None and o < cutoff
-    ]
+    """Open customers of a type, onboarded at least 60 days before the window (vectorised)."""
+    cutoff = pa.scalar(start - timedelta(days=60), type=pa.date32())
+    onboard = customers.column("onboard_date").cast(pa.date32())
+    mask = pc.and_(
+        pc.and_(pc.equal(customers.column("customer_type"), customer_type),
+                pc.is_null(customers.column("close_date"))),
+        pc.fill_null(pc.less(onboard, cutoff), False),
+    )
+    return customers.column("customer_id").filter(mask).to_pylist()
 
 
 def _pick(rng: np.random.Generator, pool: list[str], n: int) -> list[str]:
