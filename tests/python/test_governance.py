@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import shutil
 from collections import defaultdict
@@ -31,6 +32,7 @@ from conftest import FIXTURES, Build
 from bank_tiering.cli import main
 from bank_tiering.generator import generate
 from bank_tiering.project import Settings
+from bank_tiering.summary import print_governance_summary
 from bank_tiering.whatif import WhatIfError, run_whatif
 
 EXPECTED_BY_KEY = json.loads(
@@ -389,3 +391,37 @@ def test_whatif_bad_param_dir_is_a_clear_error(tmp_path: Path, files: dict[str, 
     assert "Traceback" not in result.output
     with pytest.raises(WhatIfError):
         run_whatif(folder, None, tmp_path / "w.duckdb")
+
+
+# --------------------------------------------------------------------------------------
+# Build summary
+# --------------------------------------------------------------------------------------
+
+
+def test_summary_prints_the_latest_governance_counts() -> None:
+    con = duckdb.connect()
+    con.execute("create schema marts")
+    con.execute("create table marts.fct_customer_segment (customer_id varchar, "
+                "period_month date, tier_code varchar, service_tier_code varchar, "
+                "is_on_watch boolean, override_id varchar)")
+    con.execute("""insert into marts.fct_customer_segment values
+        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null),
+        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null),
+        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1'),
+        ('c', '2025-06-01', 'mass', 'mass', false, null)""")
+    con.execute("create table marts.mart_rm_worklist (period_month date, list_code varchar, "
+                "list_label_zh varchar, customer_id varchar, branch_id varchar)")
+    con.execute("""insert into marts.mart_rm_worklist values
+        ('2025-06-01', 'on_watch', '保级关注客户', 'a', 'B1'),
+        ('2025-06-01', 'near_upgrade', '临界提升客户', 'a', 'B1'),
+        ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
+        ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1')""")
+    out = io.StringIO()
+    rows = print_governance_summary(con, file=out)
+    # June only: a on watch; b overridden; a and b served at another tier than assessed
+    assert (rows["on_watch"], rows["overridden"], rows["service_differs"]) == (1, 1, 2)
+    assert [(w["code"], w["customers"], w["branches"]) for w in rows["worklists"]] == [
+        ("near_upgrade", 2, 2), ("on_watch", 1, 1), ("downgraded", 0, 0),
+        ("lost_since_year_start", 0, 0), ("declining", 0, 0)]
+    text = out.getvalue()
+    assert "2025-06" in text and "临界提升客户 near_upgrade" in text and "declining" in text
