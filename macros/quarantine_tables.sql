@@ -40,6 +40,12 @@
                 'annual_sales', 'total_assets', 'sales_growth_rate', 'market_influence_score',
                 'chain_influence_score', 'product_fit_score', 'marketing_feasibility_score',
                 'product_advantage_score', 'service_convenience_score']},
+        'tier_overrides': {'key': ['override_id'], 'clean': 'int_tier_overrides_validated',
+            'validation': 'select * from ' ~ ref('int_tier_overrides_checked'),
+            'staged': ['override_id', 'customer_id', 'tier_code', 'reason', 'requested_by', 'approved_by',
+                'valid_from', 'valid_to'],
+            'raw': ['override_id', 'customer_id', 'tier_code', 'reason', 'requested_by', 'approved_by',
+                'valid_from', 'valid_to']},
     }) }}
 {% endmacro %}
 

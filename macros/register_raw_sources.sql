@@ -1,7 +1,10 @@
 {# Registers one view `raw.<table>` per table of the `core` source over the landing
    files in BANK_TIERING_RAW_DIR (INTERFACES.md §2) and checks the landing contract:
    a missing table or a missing required column (every column the source declares)
-   stops the run with a message that names it. Called from `on-run-start`. #}
+   stops the run with a message that names it. A table whose source config sets
+   `meta: {optional: true}` (tier_overrides) may be absent: it is then registered as an
+   empty relation of its declared columns (`data_type`); when landed, its columns are
+   checked like any other. Called from `on-run-start`. #}
 {% macro register_raw_sources() %}
     {% if execute %}
         {% set raw_dir = env_var('BANK_TIERING_RAW_DIR', 'data/raw') | trim | replace('\\', '/') %}
@@ -15,7 +18,8 @@
         {% endif %}
         {% set counts = [] %}
         {% for src in core_sources %}
-            {% for statement in raw_table_ddl(src.schema, src.name, raw_dir) %}
+            {% set optional_columns = src.columns.values() | list if src.config.meta.get('optional') else none %}
+            {% for statement in raw_table_ddl(src.schema, src.name, raw_dir, optional_columns) %}
                 {% do run_query(statement) %}
             {% endfor %}
             {% set relation = api.Relation.create(database=src.database, schema=src.schema, identifier=src.name) %}
@@ -47,12 +51,19 @@
 {# The statements registering one landed table as `<schema>.<table>` (dispatched).
    DuckDB: a view over `<table>.parquet`, else every `<table>/**/*.parquet` partition,
    else `<table>.csv` read as text (a value that does not parse becomes a `bad_type`
-   quarantine row instead of a crash). #}
-{% macro raw_table_ddl(schema, table_name, raw_dir) %}
-    {{ return(adapter.dispatch('raw_table_ddl', 'bank_tiering')(schema, table_name, raw_dir)) }}
+   quarantine row instead of a crash). `optional_columns` (the source's column nodes) is
+   set for an optional table: when no file is found it becomes an empty relation of
+   those columns instead of an error. #}
+{% macro raw_table_ddl(schema, table_name, raw_dir, optional_columns=none) %}
+    {{ return(adapter.dispatch('raw_table_ddl', 'bank_tiering')(schema, table_name, raw_dir, optional_columns)) }}
 {% endmacro %}
 
-{% macro duckdb__raw_table_ddl(schema, table_name, raw_dir) %}
+{# `select cast(null as <type>) as <column>, … where 1 = 0`: an empty relation of declared columns. #}
+{% macro empty_relation_sql(columns) -%}
+    select {% for c in columns %}cast(null as {{ c.data_type or dbt.type_string() }}) as {{ c.name }}{{ ', ' if not loop.last }}{% endfor %} where 1 = 0
+{%- endmacro %}
+
+{% macro duckdb__raw_table_ddl(schema, table_name, raw_dir, optional_columns) %}
     {% set candidates = [
         (raw_dir ~ '/' ~ table_name ~ '.parquet', "read_parquet('{path}')"),
         (raw_dir ~ '/' ~ table_name ~ '/**/*.parquet', "read_parquet('{path}', union_by_name = true)"),
@@ -65,6 +76,10 @@
                 ~ reader.replace('{path}', path)]) }}
         {% endif %}
     {% endfor %}
+    {% if optional_columns is not none %}
+        {{ return(['create or replace view ' ~ schema ~ '.' ~ table_name ~ ' as '
+            ~ empty_relation_sql(optional_columns)]) }}
+    {% endif %}
     {{ exceptions.raise_compiler_error(
         "Raw table '" ~ table_name ~ "' not found: looked for " ~ candidates | map(attribute=0) | join(', ')
         ~ " (set BANK_TIERING_RAW_DIR; INTERFACES.md §2).") }}
@@ -73,15 +88,22 @@
 {# Spark: an external table over the file or the folder of partitions (a Hadoop glob
    matches either). Jinja cannot look at the file system, so the format comes from
    BANK_TIERING_RAW_FORMAT (`parquet`, the default, or `csv` with a header, read as text);
-   a missing path fails with Spark's "Path does not exist" naming it. #}
-{% macro spark__raw_table_ddl(schema, table_name, raw_dir) %}
+   a missing path fails with Spark's "Path does not exist" naming it. An optional table
+   is declared with its columns' types, so a path matching no file reads as empty (and,
+   when landed, a missing column reads as null: its rows are quarantined, not stopped). #}
+{% macro spark__raw_table_ddl(schema, table_name, raw_dir, optional_columns) %}
     {% set raw_format = env_var('BANK_TIERING_RAW_FORMAT', 'parquet') | lower %}
     {% set path = raw_dir ~ '/' ~ table_name ~ ('{.parquet,/*.parquet}' if raw_format == 'parquet' else '.csv') %}
     {% set options = "path '" ~ path ~ "'" ~ (", header 'true'" if raw_format == 'csv' else '') %}
+    {% set declared = [] %}
+    {% for c in optional_columns or [] %}
+        {% do declared.append(c.name ~ ' ' ~ (c.data_type or dbt.type_string())) %}
+    {% endfor %}
+    {% set declared = ' (' ~ declared | join(', ') ~ ')' if declared else '' %}
     {{ return([
         'drop view if exists ' ~ schema ~ '.' ~ table_name,
         'drop table if exists ' ~ schema ~ '.' ~ table_name,
-        'create table ' ~ schema ~ '.' ~ table_name ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
+        'create table ' ~ schema ~ '.' ~ table_name ~ declared ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
     ]) }}
 {% endmacro %}
 

@@ -128,6 +128,39 @@ def dashboard(port: int) -> None:
     sys.exit(serve(Settings.from_env().serving_path, port))
 
 
+@main.command("what-if")
+@click.argument("param_dir", type=click.Path(path_type=Path))
+@click.option("--period", default=None, metavar="YYYY-MM",
+              help="Period to compare (default: the latest loaded).")
+@click.option("--out", "out", type=click.Path(path_type=Path), default=None,
+              help="Scenario DuckDB file (default: data/whatif.duckdb).")
+def what_if(param_dir: Path, period: str | None, out: Path | None) -> None:
+    """Who would move if parameters changed (METHODOLOGY.md §12).
+
+    PARAM_DIR holds CSV files named like the shipped seeds (e.g. retail_tier_thresholds.csv)
+    with their columns; each replaces that seed for the scenario only. The warehouse is
+    copied to the scenario file and everything the changed seeds touch is recomputed there;
+    the warehouse and the serving file are left as they are.
+    """
+    from bank_tiering.whatif import (
+        WhatIfError,
+        label_orders,
+        parse_period,
+        print_result,
+        run_whatif,
+    )
+
+    try:
+        result = run_whatif(param_dir, parse_period(period), out)
+        print_result(result, sort_orders=label_orders(result.scenario))
+    except WhatIfError as error:
+        click.echo(f"what-if: {error}", err=True)
+        sys.exit(2)
+    except (duckdb.Error, OSError) as error:
+        click.echo(f"what-if: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+
+
 def print_build_summary(duckdb_path: Path) -> None:
     """Rows per layer, quarantine by reason, and the segment summary of the latest month."""
     try:
@@ -168,7 +201,8 @@ def _print_build_summary(duckdb_path: Path) -> None:
         ).fetchone()
         click.echo("Reconciliation: " + ("balanced" if unbalanced == (0,) else "NOT BALANCED"))
         try:
-            from bank_tiering.summary import print_summary
+            from bank_tiering.summary import print_governance_summary, print_summary
         except ImportError:
             return
         print_summary(con)
+        print_governance_summary(con)

@@ -1505,7 +1505,11 @@ def _generate(
             customers=customers, balances_layout=balances_layout,
         )
         counts = {t: int(v["raw_rows"]) for t, v in manifest["tables"].items()}
-    return {t: counts[t] for t in TABLES}
+    # the optional tier_overrides table (own module; extends the bad-rows manifest)
+    from bank_tiering.generator_overrides import write_tier_overrides
+
+    overrides = write_tier_overrides(out_dir, seed, cust.table, start_month, bad=bad_rows > 0)
+    return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides}
 
 
 def generate(

@@ -1,8 +1,10 @@
 """Short summary of the segmentation marts for the latest period (printed after a build).
 
-Reads ``marts.fct_customer_segment`` only, through a read-only DuckDB connection: customers,
+Reads ``marts.fct_customer_segment`` through a read-only DuckDB connection: customers,
 AUM (sum of the customers' daily-average AUM, 月日均) and contribution of the latest period,
-by tier and by value quadrant, with the Chinese labels the mart carries.
+by tier and by value quadrant, with the Chinese labels the mart carries; and the tier
+governance of that period (METHODOLOGY.md §10–11): customers on watch, overrides in force
+and the size of every relationship-manager worklist (``marts.mart_rm_worklist``).
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ import duckdb
 logger = logging.getLogger(__name__)
 
 SEGMENT_TABLE = "marts.fct_customer_segment"
+WORKLIST_TABLE = "marts.mart_rm_worklist"
+LABELS_TABLE = "parameters.code_labels"
 
 #: Display order of the codes (METHODOLOGY.md §3–5); unknown codes sort last.
 MARKET_CLASS_ORDER = ("retail", "corporate", "institution")
@@ -28,6 +32,8 @@ TIER_ORDER = (
     "institution", "above_scale", "below_scale",
 )
 QUADRANT_ORDER = ("important", "quality", "ordinary", "exit")
+#: The worklists of METHODOLOGY.md §11, in display order.
+WORKLIST_ORDER = ("near_upgrade", "on_watch", "downgraded", "lost_since_year_start", "declining")
 
 
 @dataclass(frozen=True)
@@ -148,4 +154,92 @@ def print_summary(
     for line in rows["by_quadrant"]:
         print(_format_line(line["label_zh"] or line["code"], line), file=out)
     print(_format_line("total", rows), file=out)
+    return rows
+
+
+def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
+    """Tier governance of the latest period (METHODOLOGY.md §10–11).
+
+    Returns ``{"period_month", "on_watch", "overridden", "service_differs",
+    "worklists"}``: customers on watch (保级关注), customers with a manual override in
+    force, customers whose service tier differs from their assessed tier, and one
+    ``{"code", "label_zh", "customers", "branches"}`` per worklist in §11's order (0 for an
+    empty list).
+    """
+    period = latest_period(con)
+    result: dict[str, Any] = {
+        "period_month": period, "on_watch": 0, "overridden": 0, "service_differs": 0,
+        "worklists": [],
+    }
+    if period is None:
+        return result
+    row = con.execute(
+        f"""
+        select
+            count(*) filter (where is_on_watch),
+            count(*) filter (where override_id is not null),
+            count(*) filter (where service_tier_code != tier_code)
+        from {SEGMENT_TABLE}
+        where period_month = ?
+        """,
+        [period],
+    ).fetchone()
+    assert row is not None
+    counts = {
+        code: (label, n, branches)
+        for code, label, n, branches in con.execute(
+            f"""
+            select list_code, max(list_label_zh), count(*), count(distinct branch_id)
+            from {WORKLIST_TABLE}
+            where period_month = ?
+            group by list_code
+            """,
+            [period],
+        ).fetchall()
+    }
+    labels = _labels(con, "worklist")
+    result.update(
+        on_watch=int(row[0]), overridden=int(row[1]), service_differs=int(row[2]),
+        worklists=[
+            {
+                "code": code,
+                "label_zh": counts.get(code, (None,))[0] or labels.get(code),
+                "customers": int(counts.get(code, (None, 0))[1]),
+                "branches": int(counts.get(code, (None, 0, 0))[2]),
+            }
+            for code in (*WORKLIST_ORDER, *sorted(set(counts) - set(WORKLIST_ORDER)))
+        ],
+    )
+    logger.info("governance summary for %s: %d on watch", period, result["on_watch"])
+    return result
+
+
+def _labels(con: duckdb.DuckDBPyConnection, code_set: str) -> dict[str, str]:
+    """Chinese labels of a code set from the code_labels seed, empty when it is not there."""
+    try:
+        return dict(con.execute(
+            f"select code, label_zh from {LABELS_TABLE} where code_set = ?", [code_set]
+        ).fetchall())
+    except duckdb.CatalogException:
+        return {}
+
+
+def print_governance_summary(
+    con: duckdb.DuckDBPyConnection, *, file: TextIO | None = None
+) -> dict[str, Any]:
+    """Print the on-watch count and the worklist sizes of the latest period."""
+    out = file or sys.stdout
+    rows = governance_rows(con)
+    if rows["period_month"] is None:
+        return rows
+    print(f"\nTier governance of {rows['period_month']:%Y-%m} (METHODOLOGY.md §10–11):", file=out)
+    for name, n in (("保级关注 on watch", rows["on_watch"]),
+                    ("人工调整 override in force", rows["overridden"]),
+                    ("服务等级≠评定等级 service ≠ assessed", rows["service_differs"])):
+        print(f"  {_pad(name, 44)}{n:>10,} customers", file=out)
+    print("  RM worklists (客户经理工作清单):", file=out)
+    for line in rows["worklists"]:
+        name = f"{line['label_zh'] or ''} {line['code']}".strip()
+        print(f"    {_pad(name, 42)}{line['customers']:>10,} customers"
+              f"{line['branches']:>6,} branches", file=out)
     return rows

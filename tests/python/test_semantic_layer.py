@@ -17,7 +17,6 @@ from conftest import Served
 from bank_tiering.project import PROJECT_DIR
 
 BIN = Path(sys.executable).parent
-GOVERNANCE_SEMANTIC_MODELS = {"customer_service_tiers", "rm_worklist_rows"}
 
 
 def _run(served: Served, *args: str) -> subprocess.CompletedProcess:
@@ -123,17 +122,31 @@ def test_contribution_components_group_by_segment_dimensions(parsed: Served,
             float(r["contribution"]) / int(r["customers"]), rel=1e-9)
 
 
-def test_governance_parts_are_enabled_once_governance_exists(parsed: Served) -> None:
-    """models/semantic/_semantic__governance.yml is disabled until issue 8 adds
-    mart_rm_worklist; as soon as the mart exists this fails until it is enabled."""
-    manifest = json.loads((PROJECT_DIR / "target" / "manifest.json").read_text())
-    enabled = {v["name"] for v in manifest["semantic_models"].values()}
-    disabled = {v[0]["name"] for k, v in manifest["disabled"].items()
-                if k.startswith("semantic_model.")}
-    assert GOVERNANCE_SEMANTIC_MODELS <= enabled | disabled
-    if "model.bank_tiering.mart_rm_worklist" in manifest["nodes"]:
-        assert GOVERNANCE_SEMANTIC_MODELS <= enabled, (
-            "mart_rm_worklist exists: set enabled: true in models/semantic/"
-            "_semantic__governance.yml")
-    else:
-        assert not GOVERNANCE_SEMANTIC_MODELS & enabled
+def test_service_tiers_and_worklists_equal_the_marts(parsed: Served, tmp_path: Path) -> None:
+    """The governance dimension (service_tier_code, §10) and the worklist metrics (§11)
+    give the marts' own counts and AUM per month."""
+    tiers = _mf_csv(parsed, tmp_path, "--metrics", "customers,aum", "--group-by",
+                    "metric_time__month,customer_month__service_tier_code")
+    lists = _mf_csv(parsed, tmp_path, "--metrics", "worklist_customers,worklist_aum",
+                    "--group-by", "metric_time__month,rm_worklist_row__list_code")
+    with duckdb.connect(str(parsed.serving_path), read_only=True) as con:
+        segment = {
+            (str(p), t): (n, aum) for p, t, n, aum in con.execute(
+                "select period_month, service_tier_code, count(*), sum(avg_aum) "
+                "from marts.fct_customer_segment group by all").fetchall()
+        }
+        worklist = {
+            (str(p), code): (n, aum) for p, code, n, aum in con.execute(
+                "select period_month, list_code, count(*), sum(avg_aum) "
+                "from marts.mart_rm_worklist group by all").fetchall()
+        }
+    got_tiers = {(r["metric_time__month"][:10], r["customer_month__service_tier_code"]):
+                 (int(r["customers"]), float(r["aum"])) for r in tiers}
+    got_lists = {(r["metric_time__month"][:10], r["rm_worklist_row__list_code"]):
+                 (int(r["worklist_customers"]), float(r["worklist_aum"] or 0)) for r in lists}
+    assert got_tiers.keys() == segment.keys() and worklist, "the sample has worklist rows"
+    assert got_lists.keys() == worklist.keys()
+    for got, expected in ((got_tiers, segment), (got_lists, worklist)):
+        for key, (n, aum) in got.items():
+            assert n == expected[key][0], key
+            assert aum == pytest.approx(float(expected[key][1] or 0), rel=1e-9, abs=1e-6), key

@@ -1,6 +1,8 @@
 {#- One row per customer × period_month of fct_customer_contribution (INTERFACES.md §3):
-    classification and tier (METHODOLOGY.md §3–4), value dimensions and quadrant (§5),
-    behaviour and profile (§7), service strategy, with a Chinese label beside every code. -#}
+    classification and assessed tier (METHODOLOGY.md §3–4), value dimensions and quadrant
+    (§5), behaviour and profile (§7), service tier, grace and override (§10), the
+    explanation of tier and quadrant (§10) and the service strategy of the service tier,
+    with a Chinese label beside every code. -#}
 with
 
 int_customer_months_classified as (
@@ -17,6 +19,14 @@ int_customer_months_scored as (
 
 int_customer_months_valued as (
     select * from {{ ref('int_customer_months_valued') }}
+),
+
+int_customer_months_service_tiered as (
+    select * from {{ ref('int_customer_months_service_tiered') }}
+),
+
+int_customer_months_explained as (
+    select * from {{ ref('int_customer_months_explained') }}
 ),
 
 int_service_strategies_resolved as (
@@ -69,7 +79,25 @@ segments as (
         int_customer_months_scored.asset_quality_score,
         int_customer_months_scored.wallet_share_score,
         int_customer_months_scored.growth_score,
-        int_customer_months_valued.value_quadrant
+        int_customer_months_valued.value_quadrant,
+        service_tiered.service_tier_code,
+        service_tiered.service_tier_rule,
+        service_tiered.months_below,
+        service_tiered.is_on_watch,
+        service_tiered.grace_months_left,
+        service_tiered.override_id,
+        service_tiered.override_reason,
+        service_tiered.override_approved_by,
+        service_tiered.previous_service_tier_code,
+        explained.tier_basis,
+        explained.tier_basis_label_zh,
+        explained.tier_basis_value,
+        explained.tier_line_value,
+        explained.next_tier_code,
+        explained.next_tier_line_value,
+        explained.gap_to_next_tier,
+        explained.tier_reason_zh,
+        explained.quadrant_reason_zh
     from int_customer_months_classified
     left join int_customer_months_profiled as int_profiled
         on int_customer_months_classified.customer_id = int_profiled.customer_id
@@ -80,6 +108,12 @@ segments as (
     left join int_customer_months_valued
         on int_customer_months_classified.customer_id = int_customer_months_valued.customer_id
             and int_customer_months_classified.period_month = int_customer_months_valued.period_month
+    left join int_customer_months_service_tiered as service_tiered
+        on int_customer_months_classified.customer_id = service_tiered.customer_id
+            and int_customer_months_classified.period_month = service_tiered.period_month
+    left join int_customer_months_explained as explained
+        on int_customer_months_classified.customer_id = explained.customer_id
+            and int_customer_months_classified.period_month = explained.period_month
 ),
 
 final as (
@@ -139,7 +173,7 @@ final as (
         segments.value_quadrant,
         value_quadrant_labels.label_zh as value_quadrant_label_zh,
 
-        -- differentiated service (差别化服务策略): tier strategy；quadrant strategy
+        -- differentiated service (差别化服务策略): service-tier strategy；quadrant strategy
         tier_strategies.service_strategy_zh as tier_service_strategy_zh,
         quadrant_strategies.service_strategy_zh as quadrant_service_strategy_zh,
         case
@@ -147,7 +181,31 @@ final as (
             when quadrant_strategies.service_strategy_zh is null then tier_strategies.service_strategy_zh
             else {{ dbt.concat([
                 'tier_strategies.service_strategy_zh', "'；'", 'quadrant_strategies.service_strategy_zh']) }}
-        end as service_strategy_zh
+        end as service_strategy_zh,
+
+        -- service tier, grace and override (§10)
+        segments.service_tier_code,
+        service_tier_labels.label_zh as service_tier_label_zh,
+        segments.service_tier_rule,
+        service_tier_rule_labels.label_zh as service_tier_rule_label_zh,
+        cast(segments.months_below as integer) as months_below,
+        cast(segments.is_on_watch as boolean) as is_on_watch,
+        cast(segments.grace_months_left as integer) as grace_months_left,
+        segments.override_id,
+        segments.override_reason,
+        segments.override_approved_by,
+        segments.previous_service_tier_code,
+
+        -- why this tier and this quadrant (§10)
+        segments.tier_basis,
+        segments.tier_basis_label_zh,
+        cast(segments.tier_basis_value as decimal(18, 2)) as tier_basis_value,
+        cast(segments.tier_line_value as decimal(18, 2)) as tier_line_value,
+        segments.next_tier_code,
+        cast(segments.next_tier_line_value as decimal(18, 2)) as next_tier_line_value,
+        cast(segments.gap_to_next_tier as decimal(18, 2)) as gap_to_next_tier,
+        segments.tier_reason_zh,
+        segments.quadrant_reason_zh
     from segments
     left join code_labels as customer_type_labels
         on customer_type_labels.code_set = 'customer_type'
@@ -185,10 +243,16 @@ final as (
     left join code_labels as value_quadrant_labels
         on value_quadrant_labels.code_set = 'value_quadrant'
             and segments.value_quadrant = value_quadrant_labels.code
+    left join code_labels as service_tier_labels
+        on service_tier_labels.code_set = 'tier_code'
+            and segments.service_tier_code = service_tier_labels.code
+    left join code_labels as service_tier_rule_labels
+        on service_tier_rule_labels.code_set = 'service_tier_rule'
+            and segments.service_tier_rule = service_tier_rule_labels.code
     left join int_service_strategies_resolved as tier_strategies
         on tier_strategies.strategy_dimension = 'tier_code'
             and segments.parameter_branch_id = tier_strategies.branch_id
-            and segments.tier_code = tier_strategies.code
+            and segments.service_tier_code = tier_strategies.code
     left join int_service_strategies_resolved as quadrant_strategies
         on quadrant_strategies.strategy_dimension = 'value_quadrant'
             and segments.parameter_branch_id = quadrant_strategies.branch_id

@@ -1,0 +1,347 @@
+{#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, INTERFACES.md §3),
+    grain period_month × list_code × customer_id, every period (doc `rm_worklist_rule`):
+    near_upgrade, on_watch, downgraded, lost_since_year_start, declining. Watched tiers
+    and ratios come from the branch-resolved seeds (§6). Boundaries are compared in
+    DECIMAL on published amounts (0.01), so exactly 0.9 × a line is near_upgrade and a fall
+    of exactly 20 % is declining whatever binary floating point would say. priority ranks
+    the rows of a list in a period and branch by avg_aum, highest first, ties by
+    customer_id. -#}
+with
+
+fct_customer_segment as (
+    select
+        customer_id,
+        period_month,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        previous_service_tier_code,
+        avg_aum,
+        avg_deposit_balance,
+        months_below,
+        is_on_watch,
+        grace_months_left,
+        tier_basis,
+        tier_basis_value,
+        next_tier_code,
+        next_tier_line_value
+    from {{ ref('fct_customer_segment') }}
+),
+
+int_customer_months_classified as (
+    select
+        customer_id,
+        period_month,
+        annual_sales,
+        large_min_annual_sales
+    from {{ ref('int_customer_months_classified') }}
+),
+
+tier_families as (
+    select * from {{ ref('tier_families') }}
+),
+
+int_tier_lines_resolved as (
+    select * from {{ ref('int_tier_lines_resolved') }}
+),
+
+int_worklist_watched_tiers_resolved as (
+    select * from {{ ref('int_worklist_watched_tiers_resolved') }}
+    where is_watched
+),
+
+int_branch_parameters_pivoted as (
+    select
+        branch_id,
+        near_line_ratio,
+        decline_ratio
+    from {{ ref('int_branch_parameters_pivoted') }}
+),
+
+code_labels as (
+    select
+        code_set,
+        code,
+        label_zh
+    from {{ ref('code_labels') }}
+),
+
+customer_months as (
+    select
+        fct_customer_segment.customer_id,
+        fct_customer_segment.period_month,
+        fct_customer_segment.branch_id,
+        coalesce(fct_customer_segment.branch_id, '*') as parameter_branch_id,
+        fct_customer_segment.market_class,
+        fct_customer_segment.tier_code,
+        fct_customer_segment.service_tier_code,
+        fct_customer_segment.previous_service_tier_code,
+        {{ governance_money('fct_customer_segment.avg_aum') }} as avg_aum,
+        {{ governance_money('fct_customer_segment.avg_deposit_balance') }} as avg_deposit_balance,
+        {{ governance_money('int_customer_months_classified.annual_sales') }} as annual_sales,
+        {{ governance_money('int_customer_months_classified.large_min_annual_sales') }} as large_min_annual_sales,
+        fct_customer_segment.months_below,
+        fct_customer_segment.is_on_watch,
+        fct_customer_segment.grace_months_left,
+        fct_customer_segment.tier_basis,
+        {{ governance_money('fct_customer_segment.tier_basis_value') }} as tier_basis_value,
+        fct_customer_segment.next_tier_code,
+        {{ governance_money('fct_customer_segment.next_tier_line_value') }} as next_tier_line_value,
+        {{ governance_ratio('int_branch_parameters_pivoted.near_line_ratio') }} as near_line_ratio,
+        {{ governance_ratio('int_branch_parameters_pivoted.decline_ratio') }} as decline_ratio
+    from fct_customer_segment
+    left join int_customer_months_classified
+        on fct_customer_segment.customer_id = int_customer_months_classified.customer_id
+            and fct_customer_segment.period_month = int_customer_months_classified.period_month
+    left join int_branch_parameters_pivoted
+        on coalesce(fct_customer_segment.branch_id, '*') = int_branch_parameters_pivoted.branch_id
+),
+
+-- The line of the service tier and of last month's service tier for the customer (the
+-- large line is the customer's section's), with the customer's amount of that basis.
+tier_references as (
+    select
+        customer_months.*,
+        service_families.tier_family as service_tier_family,
+        service_families.tier_rank as service_tier_rank,
+        previous_families.tier_family as previous_service_tier_family,
+        previous_families.tier_rank as previous_service_tier_rank,
+        case
+            when service_families.tier_basis = 'annual_sales' then customer_months.large_min_annual_sales
+            else {{ governance_money('service_lines.tier_line_value') }}
+        end as service_tier_line_value,
+        {{ governance_basis_amount('service_families.tier_basis', 'customer_months') }} as service_tier_basis_value,
+        case
+            when previous_families.tier_basis = 'annual_sales' then customer_months.large_min_annual_sales
+            else {{ governance_money('previous_lines.tier_line_value') }}
+        end as previous_tier_line_value,
+        {{ governance_basis_amount('previous_families.tier_basis', 'customer_months') }} as previous_tier_basis_value
+    from customer_months
+    left join tier_families as service_families
+        on customer_months.market_class = service_families.market_class
+            and customer_months.service_tier_code = service_families.tier_code
+    left join tier_families as previous_families
+        on customer_months.market_class = previous_families.market_class
+            and customer_months.previous_service_tier_code = previous_families.tier_code
+    left join int_tier_lines_resolved as service_lines
+        on customer_months.parameter_branch_id = service_lines.branch_id
+            and customer_months.market_class = service_lines.market_class
+            and customer_months.service_tier_code = service_lines.tier_code
+    left join int_tier_lines_resolved as previous_lines
+        on customer_months.parameter_branch_id = previous_lines.branch_id
+            and customer_months.market_class = previous_lines.market_class
+            and customer_months.previous_service_tier_code = previous_lines.tier_code
+),
+
+-- 临界提升: the assessed tier has a next higher line of the same amount basis and the
+-- basis value is at least near_line_ratio × that line.
+near_upgrade as (
+    select
+        period_month,
+        'near_upgrade' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        next_tier_code as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        next_tier_line_value as reference_value,
+        next_tier_line_value - tier_basis_value as gap,
+        months_below,
+        grace_months_left
+    from customer_months
+    where
+        tier_basis in ('avg_aum', 'avg_deposit_balance')
+        and next_tier_line_value is not null
+        and tier_basis_value >= near_line_ratio * next_tier_line_value
+),
+
+-- 保级关注: the service tier is kept within its grace; compared with its line.
+on_watch as (
+    select
+        period_month,
+        'on_watch' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        service_tier_code as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        service_tier_line_value as reference_value,
+        service_tier_line_value - service_tier_basis_value as gap,
+        months_below,
+        grace_months_left
+    from tier_references
+    where is_on_watch
+),
+
+-- 本月降级: the service tier ranks lower than last month's, in the same family.
+downgraded as (
+    select
+        period_month,
+        'downgraded' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        previous_service_tier_code as reference_tier_code,
+        cast({{ dbt.dateadd('month', '-1', 'period_month') }} as date) as reference_period_month,
+        previous_tier_line_value as reference_value,
+        previous_tier_line_value - previous_tier_basis_value as gap,
+        months_below,
+        grace_months_left
+    from tier_references
+    where
+        service_tier_family = previous_service_tier_family
+        and service_tier_rank < previous_service_tier_rank
+),
+
+-- 年初以来流失: in a watched assessed tier at the December before (a loaded period), and
+-- not in that tier now — in another tier or without a customer-month now; the same
+-- membership as mart_tier_flows' ytd lost_customers (§8).
+year_start_periods as (
+    select distinct
+        period_month,
+        cast({{ dbt.dateadd('month', '-1', dbt.date_trunc('year', 'period_month')) }} as date) as base_period_month
+    from customer_months
+),
+
+lost_since_year_start as (
+    select
+        year_start_periods.period_month,
+        'lost_since_year_start' as list_code,
+        base_months.customer_id,
+        coalesce(current_months.branch_id, base_months.branch_id) as branch_id,
+        base_months.market_class,
+        current_months.tier_code,
+        current_months.service_tier_code,
+        current_months.avg_aum,
+        base_months.tier_code as reference_tier_code,
+        base_months.period_month as reference_period_month,
+        base_months.avg_aum as reference_value,
+        base_months.avg_aum - coalesce(current_months.avg_aum, 0) as gap,
+        current_months.months_below,
+        current_months.grace_months_left
+    from year_start_periods
+    inner join customer_months as base_months
+        on year_start_periods.base_period_month = base_months.period_month
+    inner join int_worklist_watched_tiers_resolved
+        on base_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
+            and base_months.market_class = int_worklist_watched_tiers_resolved.market_class
+            and base_months.tier_code = int_worklist_watched_tiers_resolved.tier_code
+    left join customer_months as current_months
+        on base_months.customer_id = current_months.customer_id
+            and year_start_periods.period_month = current_months.period_month
+    where
+        not coalesce(
+            current_months.market_class = base_months.market_class
+            and current_months.tier_code = base_months.tier_code,
+            false
+        )
+),
+
+-- 资产下滑: a watched assessed tier now, and avg_aum fell by at least decline_ratio from a
+-- positive avg_aum the month before: now ≤ (1 − decline_ratio) × before.
+declining as (
+    select
+        current_months.period_month,
+        'declining' as list_code,
+        current_months.customer_id,
+        current_months.branch_id,
+        current_months.market_class,
+        current_months.tier_code,
+        current_months.service_tier_code,
+        current_months.avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        previous_months.period_month as reference_period_month,
+        previous_months.avg_aum as reference_value,
+        previous_months.avg_aum - current_months.avg_aum as gap,
+        current_months.months_below,
+        current_months.grace_months_left
+    from customer_months as current_months
+    inner join int_worklist_watched_tiers_resolved
+        on current_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
+            and current_months.market_class = int_worklist_watched_tiers_resolved.market_class
+            and current_months.tier_code = int_worklist_watched_tiers_resolved.tier_code
+    inner join customer_months as previous_months
+        on current_months.customer_id = previous_months.customer_id
+            and previous_months.period_month
+            = cast({{ dbt.dateadd('month', '-1', 'current_months.period_month') }} as date)
+    where
+        previous_months.avg_aum > 0
+        and current_months.avg_aum <= (1 - current_months.decline_ratio) * previous_months.avg_aum
+),
+
+listed as (
+    select * from near_upgrade
+    union all
+    select * from on_watch
+    union all
+    select * from downgraded
+    union all
+    select * from lost_since_year_start
+    union all
+    select * from declining
+),
+
+prioritised as (
+    select
+        listed.*,
+        row_number() over (
+            partition by listed.period_month, listed.list_code, listed.branch_id
+            order by
+                case when listed.avg_aum is null then 1 else 0 end asc,
+                listed.avg_aum desc,
+                listed.customer_id asc
+        ) as priority
+    from listed
+),
+
+final as (
+    select
+        cast(prioritised.period_month as date) as period_month,
+        prioritised.list_code,
+        list_labels.label_zh as list_label_zh,
+        prioritised.customer_id,
+        prioritised.branch_id,
+        prioritised.market_class,
+        market_class_labels.label_zh as market_class_label_zh,
+        prioritised.tier_code,
+        tier_labels.label_zh as tier_label_zh,
+        prioritised.service_tier_code,
+        service_tier_labels.label_zh as service_tier_label_zh,
+        {{ governance_money('prioritised.avg_aum') }} as avg_aum,
+        prioritised.reference_tier_code,
+        reference_tier_labels.label_zh as reference_tier_label_zh,
+        cast(prioritised.reference_period_month as date) as reference_period_month,
+        {{ governance_money('prioritised.reference_value') }} as reference_value,
+        {{ governance_money('prioritised.gap') }} as gap,
+        cast(prioritised.months_below as integer) as months_below,
+        cast(prioritised.grace_months_left as integer) as grace_months_left,
+        cast(prioritised.priority as integer) as priority
+    from prioritised
+    left join code_labels as list_labels
+        on list_labels.code_set = 'worklist'
+            and prioritised.list_code = list_labels.code
+    left join code_labels as market_class_labels
+        on market_class_labels.code_set = 'market_class'
+            and prioritised.market_class = market_class_labels.code
+    left join code_labels as tier_labels
+        on tier_labels.code_set = 'tier_code'
+            and prioritised.tier_code = tier_labels.code
+    left join code_labels as service_tier_labels
+        on service_tier_labels.code_set = 'tier_code'
+            and prioritised.service_tier_code = service_tier_labels.code
+    left join code_labels as reference_tier_labels
+        on reference_tier_labels.code_set = 'tier_code'
+            and prioritised.reference_tier_code = reference_tier_labels.code
+)
+
+select * from final

@@ -1,0 +1,217 @@
+"""Manual tier overrides for the sample data (optional raw table ``tier_overrides``).
+
+INTERFACES.md §2 declares ``tier_overrides`` optional; METHODOLOGY.md §10 says how an
+approved override sets the service tier and which rows are quarantined. The generator
+calls :func:`write_tier_overrides` after the core tables (and after bad-row injection):
+
+* Always: a few **good** overrides that visibly change service tiers — retail customers
+  held at ``high_net_worth`` and corporates held at ``strategic`` for three months inside
+  the window, each with a reason, a requester and a different approver.
+* With ``bad_rows > 0``: one or more **bad** rows per quarantine reason of a tier override
+  (``missing_key``, ``bad_type``, ``unknown_code`` — not a tier, and a tier of another
+  market class —, ``date_order``, ``override_rule`` — blank reason, self-approval, a
+  mid-month date, longer than 12 months —, ``exact_duplicate``, ``duplicate_key`` — one
+  override_id twice, and two overlapping overrides of one customer —,
+  ``orphan_reference``), written as text like every other table in that mode, and added
+  to ``_bad_rows_manifest.json`` so the end-to-end quarantine check covers them.
+
+Every override names customers that are open and onboarded before the window, chosen
+deterministically from ``seed``; good and bad rows use different customers, so a bad row
+never touches a good one. The rows depend on the customer universe and ``start_month``
+only (not on ``months``), so :func:`bank_tiering.generator.append_month` rewrites the same
+file.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+logger = logging.getLogger(__name__)
+
+TABLE = "tier_overrides"
+COLUMNS: tuple[str, ...] = (
+    "override_id", "customer_id", "tier_code", "reason", "requested_by", "approved_by",
+    "valid_from", "valid_to",
+)
+#: Random stream of this module (the generator's own streams are 1-10).
+_STREAM = 41
+#: Reasons injected for tier_overrides, in the order of doc `tier_override_checks`.
+OVERRIDE_REASONS: tuple[str, ...] = (
+    "missing_key", "bad_type", "unknown_code", "date_order", "override_rule",
+    "exact_duplicate", "duplicate_key", "orphan_reference",
+)
+SEMANTICS = (
+    "tier_overrides (METHODOLOGY.md §10): missing_key = blank override_id or customer_id; "
+    "bad_type = a date that does not parse; unknown_code = not a tier, or a tier of another "
+    "market class; date_order = valid_to <= valid_from; override_rule = blank reason, "
+    "approver = requester, a date not on a month start, or longer than 12 months; "
+    "exact_duplicate / duplicate_key = the same override_id twice; duplicate_key also = "
+    "every row of two overlapping overrides of one customer; orphan_reference = unknown "
+    "customer."
+)
+
+Row = dict[str, Any]
+
+
+def _month(start: date, k: int) -> date:
+    m = start.month - 1 + k
+    return date(start.year + m // 12, m % 12 + 1, 1)
+
+
+def _eligible(customers: pa.Table, start: date, customer_type: str) -> list[str]:
+    """Open customers of a type, onboarded at least 60 days before the window (vectorised)."""
+    cutoff = pa.scalar(start - timedelta(days=60), type=pa.date32())
+    onboard = customers.column("onboard_date").cast(pa.date32())
+    mask = pc.and_(
+        pc.and_(pc.equal(customers.column("customer_type"), customer_type),
+                pc.is_null(customers.column("close_date"))),
+        pc.fill_null(pc.less(onboard, cutoff), False),
+    )
+    return customers.column("customer_id").filter(mask).to_pylist()
+
+
+def _pick(rng: np.random.Generator, pool: list[str], n: int) -> list[str]:
+    if not pool:
+        return []
+    order = rng.permutation(len(pool))
+    return [pool[i] for i in order[: min(n, len(pool))]]
+
+
+def _good_rows(customers: pa.Table, start: date, seed: int) -> tuple[list[Row], list[str]]:
+    """Good overrides and the customers they use (kept away from the bad rows)."""
+    rng = np.random.default_rng([seed, _STREAM])
+    n = customers.num_rows
+    k = max(2, n // 500)
+    retail = _pick(rng, _eligible(customers, start, "retail"), 2 * k + 12)
+    corporate = _pick(rng, _eligible(customers, start, "corporate"), k)
+    rows: list[Row] = []
+    for i, cid in enumerate(retail[:k]):
+        rows.append({
+            "customer_id": cid, "tier_code": "high_net_worth",
+            "reason": "家族信托资产划转在途，保留高净值服务",
+            "valid_from": _month(start, 1), "valid_to": _month(start, 4),
+            "requested_by": f"RM{100 + i:04d}", "approved_by": f"BM{200 + i:04d}",
+        })
+    for i, cid in enumerate(corporate):
+        rows.append({
+            "customer_id": cid, "tier_code": "strategic",
+            "reason": "总行战略合作协议签署中，按战略客户服务",
+            "valid_from": _month(start, 2), "valid_to": _month(start, 5),
+            "requested_by": f"RM{300 + i:04d}", "approved_by": f"BM{400 + i:04d}",
+        })
+    for j, row in enumerate(rows):
+        row["override_id"] = f"OVR{j + 1:06d}"
+    return rows, retail[k:]
+
+
+def _bad_rows(good: list[Row], spare: list[str], start: date, n_customers: int
+              ) -> list[tuple[Row, str | None]]:
+    """(row, reason) pairs; reason None = a clean row (the original of an exact copy)."""
+    if len(spare) < 12 or not good:
+        raise RuntimeError("too few open retail customers for the bad tier overrides")
+    base: Row = {"tier_code": "mass_affluent", "reason": "测试", "requested_by": "RM9001",
+                 "approved_by": "BM9002", "valid_from": _month(start, 1).isoformat(),
+                 "valid_to": _month(start, 3).isoformat()}
+    cases: list[tuple[dict[str, Any], str]] = [
+        ({"override_id": None}, "missing_key"),
+        ({"valid_from": f"{start.year}-13-01"}, "bad_type"),
+        ({"tier_code": "platinum"}, "unknown_code"),
+        ({"tier_code": "strategic"}, "unknown_code"),  # a corporate tier for a retail customer
+        ({"valid_to": _month(start, 1).isoformat()}, "date_order"),
+        ({"reason": ""}, "override_rule"),
+        ({"approved_by": "RM9001"}, "override_rule"),
+        ({"valid_from": (_month(start, 1) + timedelta(days=14)).isoformat()}, "override_rule"),
+        ({"valid_to": _month(start, 14).isoformat()}, "override_rule"),
+    ]
+    out: list[tuple[Row, str | None]] = []
+    next_id = 900_001
+    for i, (change, reason) in enumerate(cases):
+        row = {**base, "override_id": f"OVR{next_id + i:06d}", "customer_id": spare[i], **change}
+        out.append((row, reason))
+    next_id += len(cases)
+    # the same override_id twice with different tiers: both duplicate_key
+    for tier in ("mass_affluent", "high_net_worth"):
+        out.append(({**base, "override_id": f"OVR{next_id:06d}", "customer_id": spare[9],
+                     "tier_code": tier}, "duplicate_key"))
+    # two overlapping overrides of one customer: both duplicate_key
+    out.append(({**base, "override_id": f"OVR{next_id + 1:06d}", "customer_id": spare[10]},
+                "duplicate_key"))
+    out.append(({**base, "override_id": f"OVR{next_id + 2:06d}", "customer_id": spare[10],
+                 "valid_from": _month(start, 2).isoformat(),
+                 "valid_to": _month(start, 5).isoformat()}, "duplicate_key"))
+    # an unknown customer
+    out.append(({**base, "override_id": f"OVR{next_id + 3:06d}",
+                 "customer_id": f"C{n_customers + 950_000:07d}"}, "orphan_reference"))
+    # an identical copy of a good override: the copy is exact_duplicate
+    copy = {c: (v.isoformat() if isinstance(v, date) else v) for c, v in good[0].items()}
+    out.append((copy, "exact_duplicate"))
+    return out
+
+
+def _as_text(row: Row) -> Row:
+    return {c: (row[c].isoformat() if isinstance(row.get(c), date) else row.get(c))
+            for c in COLUMNS}
+
+
+def _extend_manifest(out_dir: Path, raw_rows: int, injected: list[tuple[Row, str | None]]
+                     ) -> None:
+    path = out_dir / "_bad_rows_manifest.json"
+    manifest = json.loads(path.read_text())
+    per_reason = dict.fromkeys((*manifest["reason_precedence"], "override_rule"), 0)
+    records = []
+    for row, reason in injected:
+        if reason is not None:
+            per_reason[reason] += 1
+            records.append({"table": TABLE, "reason": reason,
+                            "record_key": {"override_id": row["override_id"]}})
+    quarantined = sum(per_reason.values())
+    manifest["record_keys"][TABLE] = ["override_id"]
+    manifest["semantics"]["override_rule"] = SEMANTICS
+    manifest["tables"][TABLE] = {
+        "raw_rows": raw_rows, "injected_rows": len(injected),
+        "quarantined_rows": quarantined, "clean_rows": raw_rows - quarantined,
+        "quarantined": per_reason,
+    }
+    for reason, n in per_reason.items():
+        manifest["totals"][reason] = manifest["totals"].get(reason, 0) + n
+    manifest["rows"].extend(records)
+    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
+
+
+def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_month: date,
+                         bad: bool) -> int:
+    """Write ``<out_dir>/tier_overrides.parquet``; return its row count.
+
+    ``customers`` is the generated customers table. With ``bad`` every column is text and
+    the bad rows (and the manifest entries) are added; the manifest must already exist.
+    """
+    good, spare = _good_rows(customers, start_month, seed)
+    path = Path(out_dir) / f"{TABLE}.parquet"
+    if not bad:
+        table = pa.table({
+            c: pa.array([r[c] for r in good],
+                        type=pa.date32() if c.startswith("valid_") else pa.string())
+            for c in COLUMNS
+        })
+        pq.write_table(table, path)
+        return table.num_rows
+    injected = _bad_rows(good, spare, start_month, customers.num_rows)
+    text_rows = [_as_text(r) for r in good] + [_as_text(r) for r, _ in injected]
+    table = pa.table({c: pa.array([r[c] for r in text_rows], type=pa.string())
+                      for c in COLUMNS})
+    pq.write_table(table, path)
+    _extend_manifest(Path(out_dir), table.num_rows, injected)
+    logger.info("tier_overrides: %d good, %d bad rows", len(good), len(injected))
+    return table.num_rows
+
+
+__all__ = ["COLUMNS", "OVERRIDE_REASONS", "write_tier_overrides"]
