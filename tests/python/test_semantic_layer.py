@@ -5,7 +5,6 @@ numbers equal the marts' own sums — including AUM, which is never summed acros
 from __future__ import annotations
 
 import csv
-import json
 import subprocess
 import sys
 from pathlib import Path
