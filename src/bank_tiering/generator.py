@@ -1508,7 +1508,8 @@ def _generate(
     # the optional tier_overrides table (own module; extends the bad-rows manifest)
     from bank_tiering.generator_overrides import write_tier_overrides
 
-    overrides = write_tier_overrides(out_dir, seed, cust.table, start_month, bad=bad_rows > 0)
+    overrides = write_tier_overrides(out_dir, seed, cust.table, start_month, months,
+                                     bad=bad_rows > 0)
     return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides}
 
 

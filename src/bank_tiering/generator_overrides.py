@@ -4,9 +4,12 @@ INTERFACES.md §2 declares ``tier_overrides`` optional; METHODOLOGY.md §10 says
 approved override sets the service tier and which rows are quarantined. The generator
 calls :func:`write_tier_overrides` after the core tables (and after bad-row injection):
 
-* Always: a few **good** overrides that visibly change service tiers — retail customers
-  held at ``high_net_worth`` and corporates held at ``strategic`` for three months inside
-  the window, each with a reason, a requester and a different approver.
+* Always: a few **good** overrides that visibly change service tiers, in quarterly waves
+  of three months (:data:`WAVES`): retail customers held at ``high_net_worth`` or
+  ``mass_affluent`` from the second month on, corporates held at ``strategic`` or
+  ``large`` from the third, each with a reason, a requester and a different approver —
+  so overrides start, run and end all through the window and some are in force in its
+  last month (the dashboard and the summary show one).
 * With ``bad_rows > 0``: one or more **bad** rows per quarantine reason of a tier override
   (``missing_key``, ``bad_type``, ``unknown_code`` — not a tier, and a tier of another
   market class —, ``date_order``, ``override_rule`` — blank reason, self-approval, a
@@ -17,9 +20,11 @@ calls :func:`write_tier_overrides` after the core tables (and after bad-row inje
 
 Every override names customers that are open and onboarded before the window, chosen
 deterministically from ``seed``; good and bad rows use different customers, so a bad row
-never touches a good one. The rows depend on the customer universe and ``start_month``
-only (not on ``months``), so :func:`bank_tiering.generator.append_month` rewrites the same
-file.
+never touches a good one. Only waves that start inside the window are written: one more
+month (:func:`bank_tiering.generator.append_month`) only adds the wave starting in it,
+never changes an override of a month already built, and writes the file a full run of
+that length writes. The bad rows depend on the customer universe and ``start_month``
+only.
 """
 
 from __future__ import annotations
@@ -79,38 +84,64 @@ def _eligible(customers: pa.Table, start: date, customer_type: str) -> list[str]
     return customers.column("customer_id").filter(mask).to_pylist()
 
 
-def _pick(rng: np.random.Generator, pool: list[str], n: int) -> list[str]:
-    if not pool:
-        return []
-    order = rng.permutation(len(pool))
-    return [pool[i] for i in order[: min(n, len(pool))]]
+def _permuted(rng: np.random.Generator, pool: list[str]) -> list[str]:
+    """The pool in a random order (one permutation: taking more never reorders the first)."""
+    return [pool[i] for i in rng.permutation(len(pool))] if pool else []
 
 
-def _good_rows(customers: pa.Table, start: date, seed: int) -> tuple[list[Row], list[str]]:
-    """Good overrides and the customers they use (kept away from the bad rows)."""
+#: The good overrides, one wave of ``k`` customers per template and quarter: (customer
+#: type, tier held, reason, requester / approver number base). Each wave starts
+#: ``first`` + 3·w months after the window's first month and lasts ``WAVE_MONTHS``; the
+#: templates of a type rotate wave by wave, so some override is in force in every month
+#: from the second (retail) or third (corporate) on, the last month included.
+WAVE_MONTHS = 3
+WAVES: dict[str, tuple[int, tuple[tuple[str, str, int], ...]]] = {
+    "retail": (1, (
+        ("high_net_worth", "家族信托资产划转在途，保留高净值服务", 100),
+        ("mass_affluent", "大额存单到期转存在途，保留中等价值服务", 500),
+    )),
+    "corporate": (2, (
+        ("strategic", "总行战略合作协议签署中，按战略客户服务", 300),
+        ("large", "集团授信整合审批中，按大型客户服务", 700),
+    )),
+}
+
+
+def _good_rows(customers: pa.Table, start: date, months: int, seed: int
+               ) -> tuple[list[Row], list[str]]:
+    """Good overrides starting inside the window and the customers kept for the bad rows.
+
+    Waves whose first month is after the window's last month are not written, so one
+    more month only adds rows: the overrides of the months already built never change.
+    Every customer has at most one good override; none is in ``spare``.
+    """
     rng = np.random.default_rng([seed, _STREAM])
-    n = customers.num_rows
-    k = max(2, n // 500)
-    retail = _pick(rng, _eligible(customers, start, "retail"), 2 * k + 12)
-    corporate = _pick(rng, _eligible(customers, start, "corporate"), k)
+    k = max(2, customers.num_rows // 500)
+    retail = _permuted(rng, _eligible(customers, start, "retail"))
+    corporate = _permuted(rng, _eligible(customers, start, "corporate"))
+    # the first retail wave, then 12 + k spare customers for the bad rows, then the rest
+    spare = retail[k: 2 * k + 12]
+    pools = {"retail": retail[:k] + retail[2 * k + 12:], "corporate": corporate}
     rows: list[Row] = []
-    for i, cid in enumerate(retail[:k]):
-        rows.append({
-            "customer_id": cid, "tier_code": "high_net_worth",
-            "reason": "家族信托资产划转在途，保留高净值服务",
-            "valid_from": _month(start, 1), "valid_to": _month(start, 4),
-            "requested_by": f"RM{100 + i:04d}", "approved_by": f"BM{200 + i:04d}",
-        })
-    for i, cid in enumerate(corporate):
-        rows.append({
-            "customer_id": cid, "tier_code": "strategic",
-            "reason": "总行战略合作协议签署中，按战略客户服务",
-            "valid_from": _month(start, 2), "valid_to": _month(start, 5),
-            "requested_by": f"RM{300 + i:04d}", "approved_by": f"BM{400 + i:04d}",
-        })
+    last = _month(start, months - 1)
+    for wave in range(months):
+        for ctype, (first, templates) in WAVES.items():
+            valid_from = _month(start, first + WAVE_MONTHS * wave)
+            chosen = pools[ctype][wave * k: (wave + 1) * k]
+            if valid_from > last or not chosen:
+                continue
+            tier, reason, number = templates[wave % len(templates)]
+            for i, cid in enumerate(chosen):
+                rows.append({
+                    "customer_id": cid, "tier_code": tier, "reason": reason,
+                    "valid_from": valid_from,
+                    "valid_to": _month(start, first + WAVE_MONTHS * wave + WAVE_MONTHS),
+                    "requested_by": f"RM{number + wave * k + i:04d}",
+                    "approved_by": f"BM{number + 100 + wave * k + i:04d}",
+                })
     for j, row in enumerate(rows):
         row["override_id"] = f"OVR{j + 1:06d}"
-    return rows, retail[k:]
+    return rows, spare
 
 
 def _bad_rows(good: list[Row], spare: list[str], start: date, n_customers: int
@@ -188,13 +219,14 @@ def _extend_manifest(out_dir: Path, raw_rows: int, injected: list[tuple[Row, str
 
 
 def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_month: date,
-                         bad: bool) -> int:
+                         months: int, bad: bool) -> int:
     """Write ``<out_dir>/tier_overrides.parquet``; return its row count.
 
-    ``customers`` is the generated customers table. With ``bad`` every column is text and
-    the bad rows (and the manifest entries) are added; the manifest must already exist.
+    ``customers`` is the generated customers table, ``months`` the window's length. With
+    ``bad`` every column is text and the bad rows (and the manifest entries) are added;
+    the manifest must already exist.
     """
-    good, spare = _good_rows(customers, start_month, seed)
+    good, spare = _good_rows(customers, start_month, months, seed)
     path = Path(out_dir) / f"{TABLE}.parquet"
     if not bad:
         table = pa.table({

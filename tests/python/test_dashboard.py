@@ -1,7 +1,7 @@
 """Every dashboard page's logic with streamlit.testing.v1.AppTest on the served sample:
 the numbers equal the marts', and the filters change them as they should. The worklist and
-customer pages are also run against a copy of the serving file where this test adds the
-tier-governance columns and mart_rm_worklist (INTERFACES.md §3) itself."""
+customer pages show mart_rm_worklist and the tier governance of fct_customer_segment
+(METHODOLOGY.md §10–11); a serving file without that contract gets one clear message."""
 
 from __future__ import annotations
 
@@ -53,49 +53,6 @@ def _table(at: AppTest, index: int = 0):
 LATEST = "2025-02-01"
 
 
-@pytest.fixture(scope="module")
-def governed(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The served sample plus what issue 8 adds, made up here: governance columns on
-    fct_customer_segment and a mart_rm_worklist with two lists."""
-    path = tmp_path_factory.mktemp("governed") / "warehouse.duckdb"
-    shutil.copyfile(served.serving_path, path)
-    with duckdb.connect(str(path)) as con:
-        for column, ddl in {
-            "service_tier_code": "varchar", "service_tier_label_zh": "varchar",
-            "months_below": "integer", "is_on_watch": "boolean",
-            "grace_months_left": "integer", "override_id": "varchar",
-            "override_reason": "varchar", "tier_basis": "varchar",
-            "tier_basis_value": "double", "tier_line_value": "double",
-            "next_tier_line_value": "double", "gap_to_next_tier": "double",
-            "tier_reason_zh": "varchar", "quadrant_reason_zh": "varchar",
-        }.items():
-            con.execute(f"alter table marts.fct_customer_segment add column {column} {ddl}")
-        con.execute("""
-            update marts.fct_customer_segment set service_tier_code = tier_code,
-                service_tier_label_zh = tier_label_zh, months_below = 0, is_on_watch = false,
-                tier_reason_zh = '月日均AUM ' || round(avg_aum / 10000, 2) || '万元',
-                quadrant_reason_zh = '贡献度 ' || round(contribution / 10000, 2) || '万元'
-        """)
-        con.execute("""
-            create table marts.mart_rm_worklist as
-            select period_month, 'near_upgrade' as list_code, '临界提升客户' as list_label_zh,
-                customer_id, branch_id, market_class, tier_code,
-                tier_code as service_tier_code, avg_aum, 500000.0 as reference_value,
-                500000.0 - avg_aum as gap, 0 as months_below, 0 as grace_months_left,
-                row_number() over (partition by period_month, branch_id
-                                   order by avg_aum desc, customer_id) as priority
-            from marts.fct_customer_segment
-            where tier_code = 'mass' and avg_aum >= 0.9 * 500000
-            union all
-            select period_month, 'on_watch', '保级关注客户', customer_id, branch_id,
-                market_class, tier_code, tier_code, avg_aum, 5000000.0, 5000000.0 - avg_aum,
-                1, 5, row_number() over (partition by period_month, branch_id
-                                         order by avg_aum desc, customer_id)
-            from marts.fct_customer_segment where tier_code = 'mass_affluent'
-        """)
-    return path
-
-
 # --------------------------------------------------------------------------------------
 # Overview
 # --------------------------------------------------------------------------------------
@@ -104,11 +61,14 @@ def governed(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_overview_totals_equal_the_mart_and_follow_the_filters(
         served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(served.serving_path, monkeypatch)
-    n, aum, contribution = _one(served.serving_path, "select count(*), sum(avg_aum), "
-                                "sum(contribution) from marts.fct_customer_segment "
-                                "where period_month = ?", [LATEST])
+    n, aum, contribution, on_watch, overridden = _one(
+        served.serving_path, "select count(*), sum(avg_aum), sum(contribution), "
+        "count(*) filter (where is_on_watch), count(*) filter (where override_id is not null) "
+        "from marts.fct_customer_segment where period_month = ?", [LATEST])
+    assert overridden > 0 and on_watch > 0, "the sample's latest period has both"
     assert _metrics(at) == {"客户数": fmt.count(n), "金融资产（月日均）": fmt.yi(aum),
-                            "利润贡献度": fmt.wan(contribution)}
+                            "利润贡献度": fmt.wan(contribution), "保级关注": fmt.count(on_watch),
+                            "人工调整": fmt.count(overridden)}
     assert [t for t in at.title][0].value == "分层总览"
     tiers = set(_table(at, 0)["分层"])
     assert "低价值客户" in tiers and "高净值客户" in tiers
@@ -266,57 +226,192 @@ def test_pareto_figures_equal_the_mart_per_market(served: Served,
 # --------------------------------------------------------------------------------------
 
 
-def test_worklist_page_says_what_it_will_show_before_governance(
+def _counts(values) -> list[int]:
+    return [int(v.replace(",", "")) for v in values]
+
+
+def _worklist_sizes(served: Served, where: str = "", params: tuple = ()) -> dict[str, int]:
+    """Customers per list label of mart_rm_worklist at LATEST (every list, 0 when empty)."""
+    return dict(served.query(
+        "select l.label_zh, count(w.customer_id) from parameters.code_labels as l "
+        "left join marts.mart_rm_worklist as w on w.list_code = l.code "
+        f"and w.period_month = ? {where} where l.code_set = 'worklist' group by 1",
+        [LATEST, *params]))
+
+
+def test_worklist_counts_equal_the_mart_and_follow_the_filters(
         served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(served.serving_path, monkeypatch, "worklist")
-    assert "mart_rm_worklist" in at.info[0].value and "保级关注客户" in at.info[0].value
-    assert not at.table
+    every = _worklist_sizes(served)
+    assert len(every) == 5 and sum(every.values()) > 0
+    assert {k: int(v.replace(",", "")) for k, v in _metrics(at).items()} == every
+
+    retail = _worklist_sizes(served, "and w.market_class = 'retail'")
+    assert retail != every  # the sample has corporate rows too: the filter must matter
+    _select(at, "市场", "retail")
+    assert {k: int(v.replace(",", "")) for k, v in _metrics(at).items()} == retail
+
+    branch, = served.query("select branch_id from marts.mart_rm_worklist where period_month = ? "
+                           "and market_class = 'retail' and list_code = 'near_upgrade' "
+                           "group by 1 order by count(*) desc, 1 limit 1", [LATEST])[0]
+    _select(at, "机构", branch)
+    in_branch = _worklist_sizes(served, "and w.market_class = 'retail' and w.branch_id = ?",
+                                (branch,))
+    assert in_branch != retail
+    assert {k: int(v.replace(",", "")) for k, v in _metrics(at).items()} == in_branch
+    assert set(_table(at, 0)["机构"]) == {branch}
 
 
-def test_worklist_page_lists_mart_rm_worklist(governed: Path,
-                                              monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _app(governed, monkeypatch, "worklist")
-    counts = dict(_one_all(governed, "select list_label_zh, count(*) from marts.mart_rm_worklist "
-                                     "where period_month = ? group by 1", [LATEST]))
-    assert {k: int(v.replace(",", "")) for k, v in _metrics(at).items()} == counts
-    table = _table(at, 0)
-    assert len(table) == counts["临界提升客户"]
-    first_per_branch = table.groupby("机构")["优先级"].first()
-    assert set(first_per_branch) == {"1"}  # priority restarts at 1 in every branch
+def test_worklist_rows_equal_the_mart_with_priority_per_branch(
+        served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(served.serving_path, monkeypatch, "worklist")
+    lists = served.query("select code, label_zh from parameters.code_labels "
+                         "where code_set = 'worklist' order by sort_order")
+    box = next(s for s in at.selectbox if s.key == "worklist_list")
+    assert box.options == [label for _, label in lists]
+    shown = 0
+    for code, label in lists:
+        box.set_value(code).run()
+        assert not at.exception, at.exception
+        expected = served.query(
+            "select branch_id, priority, customer_id, avg_aum, reference_value, gap, "
+            "months_below, grace_months_left from marts.mart_rm_worklist "
+            "where period_month = ? and list_code = ? order by branch_id, priority", [LATEST, code])
+        assert at.subheader[0].value == f"{label}（{len(expected)}户）"
+        if not expected:
+            assert "没有这类客户" in at.info[0].value
+            continue
+        table = _table(at, 0)
+        reference, = [c for c in table.columns if "（万元）" in c and c not in (
+            "月日均金融资产（万元）", "差距（万元）")]
 
-    next(s for s in at.selectbox if s.key == "worklist_list").set_value("on_watch").run()
-    assert len(_table(at, 0)) == counts["保级关注客户"]
-    assert set(_table(at, 0)["服务等级"]) == {"中等价值客户"}
+        assert list(zip(table["机构"], _counts(table["优先级"]), table["客户号"],
+                        table["月日均金融资产（万元）"], table[reference], table["差距（万元）"],
+                        table["连续低于月数"], table["剩余保级月数"], strict=True)) == [
+            (b, p, c, fmt.in_wan(aum), fmt.in_wan(ref), fmt.in_wan(gap), fmt.count(below) or "—",
+             fmt.count(left) or "—")
+            for b, p, c, aum, ref, gap, below, left in expected], code
+        for branch, priorities in table.groupby("机构", sort=False)["优先级"]:
+            assert _counts(priorities) == list(range(1, len(priorities) + 1)), (code, branch)
+        shown += len(table)
+    assert shown == sum(_worklist_sizes(served).values())
 
 
-def _one_all(path: Path, sql: str, params: list) -> list[tuple]:
-    with duckdb.connect(str(path), read_only=True) as con:
-        return con.execute(sql, params).fetchall()
+# --------------------------------------------------------------------------------------
+# Customer page
+# --------------------------------------------------------------------------------------
 
 
-def test_customer_page_before_governance(served: Served,
-                                         monkeypatch: pytest.MonkeyPatch) -> None:
+def _customer(served: Served, monkeypatch: pytest.MonkeyPatch, customer_id: str) -> AppTest:
     at = _app(served.serving_path, monkeypatch, "customer")
-    top, tier, contribution = served.query(
-        "select customer_id, tier_label_zh, contribution from marts.fct_customer_segment "
+    at.text_input[0].input(customer_id).run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _history_matches_the_mart(at: AppTest, served: Served, customer_id: str) -> None:
+    """Both monthly tables show the mart's tiers, watch, override and reasons month by month."""
+    rows = served.query(
+        "select strftime(period_month, '%Y-%m'), tier_label_zh, service_tier_label_zh, "
+        "is_on_watch, months_below, grace_months_left, override_id, override_reason, "
+        "tier_reason_zh, value_quadrant_label_zh, quadrant_reason_zh "
+        "from marts.fct_customer_segment where customer_id = ? order by period_month",
+        [customer_id])
+    tiers, values = _table(at, 1), _table(at, 2)
+    assert list(tiers["期间"]) == list(values["期间"]) == [r[0] for r in rows]
+    assert list(tiers["评定分层"]) == [r[1] for r in rows]
+    assert list(tiers["服务等级"]) == [r[2] for r in rows]
+    assert list(tiers["保级关注"]) == [
+        f"连续 {r[4]} 个月低于，剩余保级 {r[5]} 个月" if r[3] else "—" for r in rows]
+    assert list(tiers["人工调整"]) == [f"{r[6]}：{r[7]}" if r[6] else "—" for r in rows]
+    assert list(tiers["分层理由"]) == [r[8] for r in rows]
+    assert list(values["价值象限"]) == [r[9] for r in rows]
+    assert list(values["象限理由"]) == [r[10] for r in rows]
+
+
+def test_customer_page_defaults_to_the_top_contributor(served: Served,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(served.serving_path, monkeypatch, "customer")
+    top, tier, service, contribution, tier_reason, quadrant_reason = served.query(
+        "select customer_id, tier_label_zh, service_tier_label_zh, contribution, "
+        "tier_reason_zh, quadrant_reason_zh from marts.fct_customer_segment "
         "where period_month = ? order by contribution desc, customer_id limit 1", [LATEST])[0]
     assert at.text_input[0].value == top
-    assert _metrics(at)["评定分层"] == tier
-    assert _metrics(at)["利润贡献度"] == fmt.amount(contribution)
-    assert any("issue 8" in i.value for i in at.info)
+    metrics = _metrics(at)
+    assert (metrics["评定分层"], metrics["服务等级"]) == (tier, service)
+    assert metrics["利润贡献度"] == fmt.amount(contribution)
+    markdown = [m.value for m in at.markdown]
+    assert f"**分层理由**：{tier_reason}" in markdown
+    assert f"**象限理由**：{quadrant_reason}" in markdown
     breakdown = _table(at, 0)
     assert breakdown["金额（元）"].iloc[-1] == f"{contribution:,.2f}"
+    _history_matches_the_mart(at, served, top)
 
     at.text_input[0].input("C9999999").run()
     assert "没有客户号为 C9999999" in at.info[0].value
 
 
-def test_customer_page_shows_the_reasons_after_governance(
-        governed: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    at = _app(governed, monkeypatch, "customer")
-    customer = at.text_input[0].value
-    reason, = _one(governed, "select tier_reason_zh from marts.fct_customer_segment where "
-                   "customer_id = ? and period_month = ?", [customer, LATEST])
-    assert any(reason in m.value for m in at.markdown)
-    assert "服务等级" in _metrics(at)
-    assert "分层理由" in _table(at, 1).columns
+def test_customer_page_shows_an_override_in_force(served: Served,
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    customer, override_id, reason, approver, tier, service = served.query(
+        "select customer_id, override_id, override_reason, override_approved_by, "
+        "tier_label_zh, service_tier_label_zh from marts.fct_customer_segment "
+        "where period_month = ? and override_id is not null and service_tier_code != tier_code "
+        "order by customer_id limit 1", [LATEST])[0]
+    at = _customer(served, monkeypatch, customer)
+    assert (_metrics(at)["评定分层"], _metrics(at)["服务等级"]) == (tier, service)
+    assert at.info[0].value == (f"**人工调整** {override_id}：{reason}（审批人 {approver}）："
+                                f"按{service}服务。")
+    assert not at.warning
+    _history_matches_the_mart(at, served, customer)
+
+
+def test_customer_page_shows_watch_and_grace(served: Served,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    customer, service, below, left = served.query(
+        "select customer_id, service_tier_label_zh, months_below, grace_months_left "
+        "from marts.fct_customer_segment where period_month = ? and is_on_watch "
+        "order by customer_id limit 1", [LATEST])[0]
+    at = _customer(served, monkeypatch, customer)
+    assert at.warning[0].value == (
+        f"**保级关注**：评定分层已连续 {below} 个月低于服务等级{service}，"
+        f"保级期内仍按该等级服务，剩余保级 {left} 个月。")
+    assert _metrics(at)["服务等级"] == service
+    _history_matches_the_mart(at, served, customer)
+
+
+def test_customer_link_opens_that_customer(served: Served,
+                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    customer, = served.query("select max(customer_id) from marts.fct_customer_segment "
+                             "where period_month = ?", [LATEST])[0]
+    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(served.serving_path))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.query_params["customer"] = customer
+    at.run()
+    at.switch_page("views/customer.py").run()
+    assert not at.exception, at.exception
+    assert at.text_input[0].value == customer
+
+
+# --------------------------------------------------------------------------------------
+# A serving file without the contract (e.g. published by an older version)
+# --------------------------------------------------------------------------------------
+
+
+def test_a_serving_file_without_the_contract_gets_one_clear_message(
+        served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    old = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(served.serving_path, old)
+    with duckdb.connect(str(old)) as con:
+        con.execute("drop table marts.mart_rm_worklist")
+        con.execute("alter table marts.fct_customer_segment drop column tier_reason_zh")
+    at = _app(old, monkeypatch)
+    for page in ("overview", "worklist", "customer"):
+        if page != "overview":
+            at.switch_page(f"views/{page}.py").run()
+        assert not at.exception, at.exception
+        message, = [e.value for e in at.error]
+        assert "不符合数据集市契约" in message and "make run" in message
+        assert "`marts.mart_rm_worklist`" in message
+        assert "`marts.fct_customer_segment.tier_reason_zh`" in message
+        assert not at.metric and not at.table

@@ -7,8 +7,8 @@ A page script is::
 
 ``page`` opens the serving file read-only for this run and closes it when the block
 ends (so a newly published file is seen on the next run), and stops the page with a
-clear message when nothing was published yet. The filters' values live in Session
-State under keys that survive switching pages.
+clear message when nothing was published yet or the file lacks the mart contract. The
+filters' values live in Session State under keys that survive switching pages.
 """
 
 from __future__ import annotations
@@ -87,11 +87,23 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
 
 @contextmanager
 def page(title: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Filters]]:
-    """Title, read-only connection for this run, sidebar filters; closes the connection."""
+    """Title, read-only connection for this run, sidebar filters; closes the connection.
+
+    Stops the page with one clear message when nothing was published yet, or when the
+    serving file lacks what the pages read (queries.CONTRACT, e.g. a file an older version
+    published).
+    """
     st.title(title)
     path = serving_path()
     try:
         with queries.serving_connection(path) as con:
+            gaps = queries.contract_gaps(con)
+            if gaps:
+                shown = "、".join(f"`{g}`" for g in gaps[:6]) + ("等" if len(gaps) > 6 else "")
+                st.error(f"服务文件 {path} 不符合数据集市契约（INTERFACES.md §3），缺少 "
+                         f"{len(gaps)} 项：{shown}。它可能由旧版本发布：请用当前版本重新运行 "
+                         "`make run`（构建并发布数据）。")
+                st.stop()
             filters = sidebar_filters(con)
             if filters is None:
                 st.warning("服务文件中还没有期间数据：请先运行 `make run`。")

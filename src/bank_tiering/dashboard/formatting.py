@@ -8,24 +8,35 @@ WAN = 1e4
 YI = 1e8
 
 
-def _missing(value: object) -> bool:
-    """None, NaN or pandas' NA."""
+def missing(value: object) -> bool:
+    """None, NaN or pandas' NA (a NULL of the marts, as pandas hands it over)."""
     return value is None or bool(pd.isna(value))
+
+
+def text(value: object, empty: str = "—") -> str:
+    """A label or code as text; ``empty`` for a missing value."""
+    return empty if missing(value) else str(value)
 
 
 def wan(value: float | None, digits: int = 2) -> str:
     """``12345678`` -> ``"1,234.57万元"``; empty for a missing value."""
-    return "" if _missing(value) else f"{float(value) / WAN:,.{digits}f}万元"
+    return "" if missing(value) else f"{float(value) / WAN:,.{digits}f}万元"
+
+
+def in_wan(value: float | None, digits: int = 2) -> str:
+    """A table cell under a "（万元）" heading: ``12345678`` -> ``"1,234.57"``; "—" when
+    missing."""
+    return "—" if missing(value) else f"{float(value) / WAN:,.{digits}f}"
 
 
 def yi(value: float | None, digits: int = 2) -> str:
     """``123456789`` -> ``"1.23亿元"``; empty for a missing value."""
-    return "" if _missing(value) else f"{float(value) / YI:,.{digits}f}亿元"
+    return "" if missing(value) else f"{float(value) / YI:,.{digits}f}亿元"
 
 
 def amount(value: float | None) -> str:
     """The unit a reader expects for the size: 亿元 from 1亿, 万元 from 1万, else 元."""
-    if _missing(value):
+    if missing(value):
         return ""
     size = abs(float(value))
     if size >= YI:
@@ -37,9 +48,9 @@ def amount(value: float | None) -> str:
 
 def count(value: int | float | None) -> str:
     """Customers: ``1932`` -> ``"1,932"``."""
-    return "" if _missing(value) else f"{int(value):,}"
+    return "" if missing(value) else f"{int(value):,}"
 
 
 def share(value: float | None, digits: int = 1) -> str:
     """``0.4567`` -> ``"45.7%"``."""
-    return "" if _missing(value) else f"{float(value) * 100:.{digits}f}%"
+    return "" if missing(value) else f"{float(value) * 100:.{digits}f}%"

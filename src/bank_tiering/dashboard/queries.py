@@ -26,22 +26,30 @@ FLOWS = "marts.mart_tier_flows"
 PARETO = "marts.mart_contribution_pareto"
 WORKLIST = "marts.mart_rm_worklist"
 SCALAR_PARAMETERS = "parameters.scalar_parameters"
+CODE_LABELS = "parameters.code_labels"
 
-#: Columns tier governance (issue 8, METHODOLOGY.md §10) adds to fct_customer_segment.
-GOVERNANCE_COLUMNS = (
-    "service_tier_code", "service_tier_label_zh", "months_below", "is_on_watch",
-    "grace_months_left", "override_id", "override_reason", "tier_basis", "tier_basis_value",
-    "tier_line_value", "next_tier_line_value", "gap_to_next_tier", "tier_reason_zh",
-    "quadrant_reason_zh",
-)
-#: Columns of mart_rm_worklist (INTERFACES.md §3).
-WORKLIST_COLUMNS = (
-    "period_month", "list_code", "list_label_zh", "customer_id", "branch_id", "market_class",
-    "tier_code", "service_tier_code", "avg_aum", "reference_value", "gap", "months_below",
-    "grace_months_left", "priority",
-)
-#: METHODOLOGY.md §11: display order of the worklists.
-LIST_ORDER = ("near_upgrade", "on_watch", "downgraded", "lost_since_year_start", "declining")
+#: What the pages read, with the columns INTERFACES.md §3 makes contract (the marts carry
+#: more, e.g. labels; a table listed without columns only has to exist). A serving file
+#: that lacks one was not published by this version (e.g. an old file): the page says so
+#: once (:func:`contract_gaps`) instead of failing on a query.
+CONTRACT: dict[str, tuple[str, ...]] = {
+    SEGMENT: (
+        "customer_id", "period_month", "customer_type", "branch_id", "loan_status",
+        "market_class", "corporate_category", "tier_code", "tier_label_zh", "activity_level",
+        "lifecycle_stage", "age_band", "income_band", "occupation_group", "risk_grade",
+        "bank_value_score", "contribution", "value_quadrant", "value_quadrant_label_zh",
+        "service_strategy_zh", "service_tier_code", "service_tier_label_zh", "months_below",
+        "is_on_watch", "grace_months_left", "override_id", "override_reason", "tier_basis",
+        "tier_basis_value", "tier_line_value", "next_tier_line_value", "gap_to_next_tier",
+        "tier_reason_zh", "quadrant_reason_zh",
+    ),
+    WORKLIST: (
+        "period_month", "list_code", "list_label_zh", "customer_id", "branch_id",
+        "market_class", "tier_code", "service_tier_code", "avg_aum", "reference_value", "gap",
+        "months_below", "grace_months_left", "priority",
+    ),
+    CONTRIBUTION: (), FLOWS: (), PARETO: (), SCALAR_PARAMETERS: (), CODE_LABELS: (),
+}
 
 
 class ServingFileMissing(FileNotFoundError):
@@ -101,32 +109,20 @@ def _sorted(df: pd.DataFrame, **orders: tuple[str, ...]) -> pd.DataFrame:
         columns=[f"_k{i}" for i in range(len(keys))]).reset_index(drop=True)
 
 
-def table_exists(con: duckdb.DuckDBPyConnection, qualified: str) -> bool:
-    schema, table = qualified.split(".")
-    row = con.execute(
-        "select count(*) from duckdb_tables() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchone()
-    return bool(row and row[0])
-
-
-def columns_of(con: duckdb.DuckDBPyConnection, qualified: str) -> set[str]:
-    schema, table = qualified.split(".")
-    rows = con.execute(
-        "select column_name from duckdb_columns() where schema_name = ? and table_name = ?",
-        [schema, table],
-    ).fetchall()
-    return {r[0] for r in rows}
-
-
-def has_governance(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when fct_customer_segment carries the tier-governance columns (issue 8)."""
-    return set(GOVERNANCE_COLUMNS) <= columns_of(con, SEGMENT)
-
-
-def has_worklist(con: duckdb.DuckDBPyConnection) -> bool:
-    """True when mart_rm_worklist exists with the columns of INTERFACES.md §3."""
-    return table_exists(con, WORKLIST) and set(WORKLIST_COLUMNS) <= columns_of(con, WORKLIST)
+def contract_gaps(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the serving file lacks of :data:`CONTRACT`: ``"schema.table"`` for a missing
+    table, ``"schema.table.column"`` for a missing column; empty when it has everything."""
+    present: dict[str, set[str]] = {}
+    for schema, table, column in con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns()").fetchall():
+        present.setdefault(f"{schema}.{table}", set()).add(column)
+    gaps = []
+    for table, columns in CONTRACT.items():
+        if table not in present:
+            gaps.append(table)
+        else:
+            gaps.extend(f"{table}.{c}" for c in columns if c not in present[table])
+    return gaps
 
 
 # --------------------------------------------------------------------------------------
@@ -163,35 +159,66 @@ def markets(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def totals(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float]:
-    """Customers, AUM (sum of avg_aum) and contribution of the filtered customer-months."""
+    """Customers, AUM (sum of avg_aum) and contribution of the filtered customer-months,
+    and how many of them are on watch (保级关注) or served at an override (人工调整)."""
     where, params = f.segment_where()
     row = con.execute(
         f"""
         select count(*), cast(coalesce(sum(avg_aum), 0) as double),
-            cast(coalesce(sum(contribution), 0) as double)
+            cast(coalesce(sum(contribution), 0) as double),
+            count(*) filter (where is_on_watch),
+            count(*) filter (where override_id is not null)
         from {SEGMENT} where {where}
         """,
         params,
     ).fetchone()
-    customers, aum, contribution = row if row else (0, 0.0, 0.0)
-    return {"customers": int(customers), "aum": float(aum), "contribution": float(contribution)}
+    customers, aum, contribution, on_watch, overridden = row if row else (0, 0.0, 0.0, 0, 0)
+    return {"customers": int(customers), "aum": float(aum), "contribution": float(contribution),
+            "on_watch": int(on_watch), "overridden": int(overridden)}
 
 
 def tier_pyramid(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """One row per market × tier: customers, aum, contribution, shares within the market.
+    """One row per market × tier: customers, aum, contribution by the assessed tier, with
+    the customer share within the market; and beside them the customers served at the tier
+    (service tier, METHODOLOGY.md §10), of whom on watch and overridden.
 
-    Rows are in the methodology's order (market, then tier from the top tier down).
+    A tier that only serves customers (e.g. held there by an override) has a row with 0
+    assessed customers. Rows are in the methodology's order (market, then tier from the
+    top tier down).
     """
     where, params = f.segment_where()
     df = con.execute(
         f"""
-        select market_class, max(market_class_label_zh) as market_label,
-            tier_code, max(tier_label_zh) as tier_label,
-            count(*) as customers,
-            cast(sum(avg_aum) as double) as aum,
-            cast(sum(contribution) as double) as contribution
-        from {SEGMENT} where {where}
-        group by market_class, tier_code
+        with filtered as (
+            select * from {SEGMENT} where {where}
+        ),
+        assessed as (
+            select market_class, max(market_class_label_zh) as market_label,
+                tier_code, max(tier_label_zh) as tier_label,
+                count(*) as customers,
+                cast(sum(avg_aum) as double) as aum,
+                cast(sum(contribution) as double) as contribution
+            from filtered group by market_class, tier_code
+        ),
+        served as (
+            select market_class, max(market_class_label_zh) as market_label,
+                service_tier_code as tier_code, max(service_tier_label_zh) as tier_label,
+                count(*) as service_customers,
+                count(*) filter (where is_on_watch) as on_watch,
+                count(*) filter (where override_id is not null) as overridden
+            from filtered group by market_class, service_tier_code
+        )
+        select market_class, tier_code,
+            coalesce(a.market_label, s.market_label) as market_label,
+            coalesce(a.tier_label, s.tier_label) as tier_label,
+            coalesce(a.customers, 0) as customers,
+            coalesce(a.aum, 0) as aum,
+            coalesce(a.contribution, 0) as contribution,
+            coalesce(s.service_customers, 0) as service_customers,
+            coalesce(s.on_watch, 0) as on_watch,
+            coalesce(s.overridden, 0) as overridden
+        from assessed as a
+        full join served as s using (market_class, tier_code)
         """,
         params,
     ).df()
@@ -199,7 +226,7 @@ def tier_pyramid(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
         return df
     by_market = df.groupby("market_class")["customers"].transform("sum")
     df["customer_share"] = df["customers"] / by_market
-    df["aum_per_customer"] = df["aum"] / df["customers"]
+    df["aum_per_customer"] = (df["aum"] / df["customers"]).where(df["customers"] > 0)
     df["tier_rank"] = df["tier_code"].map(lambda v: _rank(TIER_ORDER, v))
     return _sorted(df, market_class=MARKET_CLASS_ORDER, tier_code=TIER_ORDER)
 
@@ -375,46 +402,57 @@ def pareto_mart(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------------------
-# RM worklists (mart_rm_worklist, issue 8)
+# RM worklists (mart_rm_worklist, METHODOLOGY.md §11)
 # --------------------------------------------------------------------------------------
 
 
 def worklist_counts(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
-    """Customers per list for the filters, in the methodology's list order."""
+    """Every worklist (code_labels ``worklist``, in its order) with its customers and AUM
+    for the filters; a list without rows has 0."""
     where, params = f.segment_where()
-    df = con.execute(
+    return con.execute(
         f"""
-        select list_code, max(list_label_zh) as list_label, count(*) as customers,
-            cast(sum(avg_aum) as double) as aum
-        from {WORKLIST} where {where}
-        group by list_code
+        with counted as (
+            select list_code, count(*) as customers, cast(sum(avg_aum) as double) as aum
+            from {WORKLIST} where {where}
+            group by list_code
+        )
+        select l.code as list_code, l.label_zh as list_label,
+            coalesce(c.customers, 0) as customers, coalesce(c.aum, 0) as aum
+        from {CODE_LABELS} as l
+        left join counted as c on c.list_code = l.code
+        where l.code_set = 'worklist'
+        order by l.sort_order, l.code
         """,
         params,
     ).df()
-    return _sorted(df, list_code=LIST_ORDER)
 
 
 def worklist_rows(con: duckdb.DuckDBPyConnection, f: Filters, list_code: str,
                   limit: int = 100) -> pd.DataFrame:
-    """The rows of one list, by branch then priority (1 = highest avg_aum)."""
-    where, params = f.segment_where("w")
-    return con.execute(
+    """The rows of one list, by branch then priority (1 = highest avg_aum in the branch),
+    at most ``limit``; ``attrs["total"]`` is the list's size for the filters."""
+    where, params = f.segment_where()
+    df = con.execute(
         f"""
-        select w.priority, w.customer_id, w.branch_id, w.market_class, w.tier_code,
-            w.service_tier_code, s.tier_label_zh as tier_label,
-            s.service_tier_label_zh as service_tier_label,
-            cast(w.avg_aum as double) as avg_aum,
-            cast(w.reference_value as double) as reference_value,
-            cast(w.gap as double) as gap, w.months_below, w.grace_months_left
-        from {WORKLIST} as w
-        left join {SEGMENT} as s
-            on s.customer_id = w.customer_id and s.period_month = w.period_month
-        where {where} and w.list_code = ?
-        order by w.branch_id, w.priority, w.customer_id
+        select branch_id, priority, customer_id, market_class_label_zh as market_label,
+            tier_code, tier_label_zh as tier_label, service_tier_code,
+            service_tier_label_zh as service_tier_label,
+            cast(avg_aum as double) as avg_aum,
+            reference_tier_code, reference_tier_label_zh as reference_tier_label,
+            reference_period_month,
+            cast(reference_value as double) as reference_value,
+            cast(gap as double) as gap, months_below, grace_months_left,
+            count(*) over () as total
+        from {WORKLIST}
+        where {where} and list_code = ?
+        order by branch_id, priority, customer_id
         limit ?
         """,
         [*params, list_code, limit],
     ).df()
+    df.attrs["total"] = int(df["total"].iloc[0]) if len(df) else 0
+    return df.drop(columns="total")
 
 
 # --------------------------------------------------------------------------------------
@@ -434,10 +472,9 @@ def top_customers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) 
 
 
 def customer_history(con: duckdb.DuckDBPyConnection, customer_id: str) -> pd.DataFrame:
-    """Every month of one customer: segment facts and contribution components; the
-    governance columns (service tier, reasons) when the mart has them."""
-    governance = has_governance(con)
-    extra = ", ".join(f"s.{c}" for c in GOVERNANCE_COLUMNS) + "," if governance else ""
+    """Every month of one customer: segment facts, the tier governance of METHODOLOGY.md
+    §10 (service tier and the rule that decided it, watch, override, reasons) and the
+    contribution components."""
     return con.execute(
         f"""
         select s.period_month, s.customer_type_label_zh as customer_type_label,
@@ -446,7 +483,12 @@ def customer_history(con: duckdb.DuckDBPyConnection, customer_id: str) -> pd.Dat
             s.tier_label_zh as tier_label, s.value_quadrant,
             s.value_quadrant_label_zh as quadrant_label,
             s.lifecycle_stage_label_zh as lifecycle_label,
-            s.activity_level_label_zh as activity_label, {extra}
+            s.activity_level_label_zh as activity_label,
+            s.service_tier_code, s.service_tier_label_zh as service_tier_label,
+            s.service_tier_rule_label_zh as service_tier_rule_label,
+            s.months_below, s.is_on_watch, s.grace_months_left,
+            s.override_id, s.override_reason, s.override_approved_by,
+            s.tier_reason_zh, s.quadrant_reason_zh,
             cast(s.avg_aum as double) as avg_aum,
             cast(s.avg_deposit_balance as double) as avg_deposit_balance,
             cast(s.avg_loan_balance as double) as avg_loan_balance,
