@@ -6,6 +6,7 @@ customer pages show mart_rm_worklist and the tier governance of fct_customer_seg
 from __future__ import annotations
 
 import shutil
+from datetime import date
 from pathlib import Path
 
 import duckdb
@@ -61,14 +62,16 @@ LATEST = "2025-02-01"
 def test_overview_totals_equal_the_mart_and_follow_the_filters(
         served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
     at = _app(served.serving_path, monkeypatch)
-    n, aum, contribution, on_watch, overridden = _one(
+    n, aum, contribution, on_watch, overridden, differs = _one(
         served.serving_path, "select count(*), sum(avg_aum), sum(contribution), "
-        "count(*) filter (where is_on_watch), count(*) filter (where override_id is not null) "
+        "count(*) filter (where is_on_watch), count(*) filter (where override_id is not null), "
+        "count(*) filter (where service_tier_code != tier_code) "
         "from marts.fct_customer_segment where period_month = ?", [LATEST])
     assert overridden > 0 and on_watch > 0, "the sample's latest period has both"
     assert _metrics(at) == {"客户数": fmt.count(n), "金融资产（月日均）": fmt.yi(aum),
                             "利润贡献度": fmt.wan(contribution), "保级关注": fmt.count(on_watch),
-                            "人工调整": fmt.count(overridden)}
+                            "人工调整": fmt.count(overridden),
+                            "服务等级≠评定分层": fmt.count(differs)}
     assert [t for t in at.title][0].value == "分层总览"
     tiers = set(_table(at, 0)["分层"])
     assert "低价值客户" in tiers and "高净值客户" in tiers
@@ -93,6 +96,34 @@ def test_overview_totals_equal_the_mart_and_follow_the_filters(
                   "period_month = '2024-12-01' and market_class = 'retail' and branch_id = ?",
                   [branch])
     assert _metrics(at)["客户数"] == fmt.count(first)
+
+
+def test_overview_counts_customers_per_service_tier_beside_the_assessed(
+        served: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(served.serving_path, monkeypatch)
+    rows = served.query(
+        """
+        with s as (select * from marts.fct_customer_segment where period_month = ?),
+        a as (select market_class, tier_label_zh as tier, count(*) as n from s group by all),
+        v as (select market_class, service_tier_label_zh as tier, count(*) as n,
+                  count(*) filter (where is_on_watch) as w,
+                  count(*) filter (where override_id is not null) as o from s group by all)
+        select market_class, tier, coalesce(a.n, 0), coalesce(v.n, 0),
+            coalesce(v.w, 0) || ' / ' || coalesce(v.o, 0)
+        from a full join v using (market_class, tier)
+        """, [LATEST])
+    expected: dict[str, dict[str, tuple]] = {}
+    for market, tier, *values in rows:
+        expected.setdefault(market, {})[tier] = tuple(values)
+    markets = [m for m in ("retail", "corporate", "institution") if m in expected]
+    assert len(at.table) == len(markets)  # one table per market, in the methodology's order
+    for market, table in zip(markets, (t.value for t in at.table), strict=True):
+        got = {tier: (int(n.replace(",", "")), int(service.replace(",", "")), split)
+               for tier, n, service, split in zip(table["分层"], table["客户数"],
+                                                  table["服务等级户数"], table["其中保级/调整"],
+                                                  strict=True)}
+        assert got == expected[market], market
+    assert any(n != service for tiers in expected.values() for n, service, _ in tiers.values())
 
 
 def test_filters_survive_switching_pages(served: Served,
@@ -346,6 +377,15 @@ def test_customer_page_defaults_to_the_top_contributor(served: Served,
     breakdown = _table(at, 0)
     assert breakdown["金额（元）"].iloc[-1] == f"{contribution:,.2f}"
     _history_matches_the_mart(at, served, top)
+
+    _select(at, "期间", date(2025, 1, 1))
+    january_tier, january_reason = served.query(
+        "select tier_label_zh, tier_reason_zh from marts.fct_customer_segment "
+        "where customer_id = ? and period_month = '2025-01-01'", [top])[0]
+    assert at.subheader[0].value.endswith("2025年01月")
+    assert _metrics(at)["评定分层"] == january_tier
+    assert f"**分层理由**：{january_reason}" in [m.value for m in at.markdown]
+    assert not any("没有数据" in c.value for c in at.caption)
 
     at.text_input[0].input("C9999999").run()
     assert "没有客户号为 C9999999" in at.info[0].value

@@ -1,7 +1,8 @@
 """The dashboard in a real browser: `bank-tiering dashboard` on a free port over the served
 sample, driven by Python Playwright in Debian's Chromium (installed by `make test`).
-It reads visible text, changes a filter and sees the number change, and leaves
-screenshots under target/browser/. Every wait is on an element, never a sleep."""
+It reads visible text, changes a filter and sees the number change, checks a worklist's
+size and a customer's override against the marts, and leaves screenshots under
+target/browser/. Every wait is on an element, never a sleep."""
 
 from __future__ import annotations
 
@@ -22,7 +23,6 @@ SHOTS = PROJECT_DIR / "target" / "browser"
 LATEST = "2025-02-01"
 
 
-
 def test_dashboard_in_chromium(served: Served) -> None:
     from playwright.sync_api import expect
 
@@ -35,6 +35,12 @@ def test_dashboard_in_chromium(served: Served) -> None:
                            "where period_month = ? and market_class = 'retail'", [LATEST])[0]
     lost, = served.query("select sum(lost_customers) from marts.mart_tier_flows where "
                          "flow_type = 'ytd' and period_month = ?", [LATEST])[0]
+    near_upgrade, = served.query("select count(*) from marts.mart_rm_worklist where "
+                                 "list_code = 'near_upgrade' and period_month = ?", [LATEST])[0]
+    customer, override_id, reason = served.query(
+        "select customer_id, override_id, override_reason from marts.fct_customer_segment "
+        "where period_month = ? and override_id is not null order by customer_id limit 1",
+        [LATEST])[0]
     with running_dashboard(served.serving_path) as url, browser_page() as page:
         page.goto(url)
         wait_until_rendered(page, "分层总览")
@@ -63,3 +69,17 @@ def test_dashboard_in_chromium(served: Served) -> None:
             "rows => rows.map(r => r.children[5].innerText)")
         assert sum(int(c.replace(",", "")) for c in cells) == lost
         page.screenshot(path=str(SHOTS / "flows.png"), full_page=True)
+
+        # the worklists (all markets again): a list's size equals the mart's
+        page.get_by_role("link", name="客户经理工作清单").click()
+        wait_until_rendered(page, "客户经理工作清单")
+        assert metric_value(page, "临界提升客户") == fmt.count(near_upgrade)
+        expect(page.locator('[data-testid="stTable"]').first).to_contain_text("上一档分层线")
+        page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
+
+        # a link to a customer whose service tier an override sets: its id and reason shown
+        page.goto(f"{url}/customer?customer={customer}")
+        wait_until_rendered(page, "客户视图")
+        expect(page.get_by_role("textbox")).to_have_value(customer)
+        expect(page.get_by_text(f"{override_id}：{reason}").first).to_be_visible()
+        page.screenshot(path=str(SHOTS / "customer.png"), full_page=True)

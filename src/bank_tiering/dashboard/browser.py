@@ -133,13 +133,16 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
-def screenshot_pages(url: str, out_dir: Path) -> list[Path]:
-    """One full-page PNG per dashboard page (``<n>_<url path>.png``)."""
+def screenshot_pages(url: str, out_dir: Path,
+                     query: dict[str, str] | None = None) -> list[Path]:
+    """One full-page PNG per dashboard page (``<n>_<url path>.png``); ``query`` maps a
+    page's url path to the query string it is opened with (e.g. ``customer=C0000001``)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
     with browser_page() as page:
         for i, (path, title) in enumerate(PAGES, start=1):
-            page.goto(f"{url}/{path}")
+            suffix = f"?{query[path]}" if query and path in query else ""
+            page.goto(f"{url}/{path}{suffix}")
             wait_until_rendered(page, title)
             shot = out_dir / f"{i}_{path or 'overview'}.png"
             page.screenshot(path=str(shot), full_page=True)

@@ -160,21 +160,24 @@ def markets(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 def totals(con: duckdb.DuckDBPyConnection, f: Filters) -> dict[str, float]:
     """Customers, AUM (sum of avg_aum) and contribution of the filtered customer-months,
-    and how many of them are on watch (保级关注) or served at an override (人工调整)."""
+    and how many of them are on watch (保级关注), served at an override (人工调整), or
+    served at another tier than the assessed one (METHODOLOGY.md §10)."""
     where, params = f.segment_where()
     row = con.execute(
         f"""
         select count(*), cast(coalesce(sum(avg_aum), 0) as double),
             cast(coalesce(sum(contribution), 0) as double),
             count(*) filter (where is_on_watch),
-            count(*) filter (where override_id is not null)
+            count(*) filter (where override_id is not null),
+            count(*) filter (where service_tier_code != tier_code)
         from {SEGMENT} where {where}
         """,
         params,
     ).fetchone()
-    customers, aum, contribution, on_watch, overridden = row if row else (0, 0.0, 0.0, 0, 0)
+    customers, aum, contribution, on_watch, overridden, differs = row or (0, 0, 0, 0, 0, 0)
     return {"customers": int(customers), "aum": float(aum), "contribution": float(contribution),
-            "on_watch": int(on_watch), "overridden": int(overridden)}
+            "on_watch": int(on_watch), "overridden": int(overridden),
+            "service_differs": int(differs)}
 
 
 def tier_pyramid(con: duckdb.DuckDBPyConnection, f: Filters) -> pd.DataFrame:
@@ -474,8 +477,8 @@ def top_customers(con: duckdb.DuckDBPyConnection, f: Filters, limit: int = 500) 
 def customer_history(con: duckdb.DuckDBPyConnection, customer_id: str) -> pd.DataFrame:
     """Every month of one customer: segment facts, the tier governance of METHODOLOGY.md
     §10 (service tier and the rule that decided it, watch, override, reasons) and the
-    contribution components."""
-    return con.execute(
+    contribution components, one row per month (period_month a date)."""
+    history = con.execute(
         f"""
         select s.period_month, s.customer_type_label_zh as customer_type_label,
             s.branch_id, s.market_class, s.market_class_label_zh as market_label,
@@ -511,3 +514,5 @@ def customer_history(con: duckdb.DuckDBPyConnection, customer_id: str) -> pd.Dat
         """,
         [customer_id],
     ).df()
+    history["period_month"] = history["period_month"].dt.date  # comparable with Filters
+    return history

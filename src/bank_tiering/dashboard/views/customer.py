@@ -41,12 +41,14 @@ if current.empty:
     st.caption(f"该客户在 {filters.period:%Y年%m月} 没有数据：显示其最近一期。")
 st.subheader(f"{typed} · {row['customer_type_label']} · {row['market_label']} · "
              f"机构 {row['branch_id']} · {row['period_month']:%Y年%m月}")
-c1, c2, c3, c4, c5 = st.columns(5)
+c1, c2, c3 = st.columns(3)
 c1.metric("评定分层", row["tier_label"], help="当月数据评定的分层（METHODOLOGY §4）")
 c2.metric("服务等级", row["service_tier_label"], help="实际服务的等级：快升缓降、人工调整（§10）")
 c3.metric("价值象限", row["quadrant_label"])
-c4.metric("月日均金融资产", fmt.amount(row["avg_aum"]))
-c5.metric("利润贡献度", fmt.amount(row["contribution"]))
+m1, m2, m3 = st.columns(3)
+m1.metric("月日均金融资产", fmt.amount(row["avg_aum"]))
+m2.metric("利润贡献度", fmt.amount(row["contribution"]))
+m3.metric("银行价值得分", f"{row['bank_value_score']:.1f}")
 if row["is_on_watch"]:
     st.warning(f"**保级关注**：评定分层已连续 {fmt.count(row['months_below'])} 个月低于服务等级"
                f"{row['service_tier_label']}，保级期内仍按该等级服务，剩余保级 "
@@ -66,7 +68,8 @@ parts = {
     "运营成本（含税费）": -row["operating_cost"], "信贷成本": -row["credit_cost"],
     "利润贡献度": row["contribution"],
 }
-show_table({"项目": list(parts), "金额（元）": [f"{v:,.2f}" for v in parts.values()]})
+show_table({"项目": list(parts),
+            "金额（元）": [f"{round(v, 2) + 0.0:,.2f}" for v in parts.values()]})  # never "-0.00"
 
 months = [f"{d:%Y-%m}" for d in history["period_month"]]
 st.subheader("各月分层与服务等级")
