@@ -25,8 +25,11 @@ log = logging.getLogger(__name__)
 
 CHROMIUM = Path(os.environ.get("BANK_TIERING_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"]
-#: Streamlit scrolls an inner container, so a tall viewport shows (and shoots) a whole page.
-VIEWPORT = {"width": 1400, "height": 2600}
+#: Streamlit scrolls an inner container, so a tall viewport shows (and shoots) a whole page;
+#: screenshots fit the height to the content (fit_to_content).
+VIEWPORT = {"width": 1600, "height": 2600}
+#: The least height of a screenshot (the sidebar's filters and page links fit).
+MIN_SHOT_HEIGHT = 900
 #: (url path, title) of the pages, in the navigation's order (the default page is "/").
 PAGES = (
     ("", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
@@ -133,6 +136,15 @@ def choose(page, label: str, option: str) -> None:
     page.get_by_role("option", name=option, exact=True).click()
 
 
+def fit_to_content(page) -> None:
+    """Make the viewport exactly as tall as the page's content (at least MIN_SHOT_HEIGHT):
+    a shot of the viewport then has nothing cut off and no blank below the content."""
+    height = page.evaluate(
+        """() => Math.ceil(document.querySelector('[data-testid="stMainBlockContainer"]')
+                           .getBoundingClientRect().height)""")
+    page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, MIN_SHOT_HEIGHT)})
+
+
 def screenshot_pages(url: str, out_dir: Path,
                      query: dict[str, str] | None = None) -> list[Path]:
     """One full-page PNG per dashboard page (``<n>_<url path>.png``); ``query`` maps a
@@ -143,6 +155,8 @@ def screenshot_pages(url: str, out_dir: Path,
         for i, (path, title) in enumerate(PAGES, start=1):
             suffix = f"?{query[path]}" if query and path in query else ""
             page.goto(f"{url}/{path}{suffix}")
+            wait_until_rendered(page, title)
+            fit_to_content(page)
             wait_until_rendered(page, title)
             shot = out_dir / f"{i}_{path or 'overview'}.png"
             page.screenshot(path=str(shot), full_page=True)
