@@ -13,6 +13,7 @@ from bank_tiering.dashboard.browser import (
     CHROMIUM,
     browser_page,
     choose,
+    metric,
     metric_value,
     running_dashboard,
     wait_until_rendered,
@@ -33,8 +34,8 @@ def test_dashboard_in_chromium(served: Served) -> None:
                           "where period_month = ?", [LATEST])[0]
     retail, = served.query("select count(*) from marts.fct_customer_segment "
                            "where period_month = ? and market_class = 'retail'", [LATEST])[0]
-    lost, = served.query("select sum(lost_customers) from marts.mart_tier_flows where "
-                         "flow_type = 'ytd' and period_month = ?", [LATEST])[0]
+    lost, ytd_rows = served.query("select sum(lost_customers), count(*) from marts.mart_tier_flows "
+                                  "where flow_type = 'ytd' and period_month = ?", [LATEST])[0]
     near_upgrade, = served.query("select count(*) from marts.mart_rm_worklist where "
                                  "list_code = 'near_upgrade' and period_month = ?", [LATEST])[0]
     customer, override_id, reason = served.query(
@@ -63,8 +64,10 @@ def test_dashboard_in_chromium(served: Served) -> None:
         expect(table).to_contain_text("流失客户")
         expect(table).not_to_contain_text("公司客户市场")
         choose(page, "市场", "全部市场")
-        wait_until_rendered(page, "分层流动")
         ytd = page.locator('[data-testid="stTable"]').nth(1)
+        # the rerun may not have started yet: wait until the table has every market's rows
+        expect(ytd.locator("tbody tr")).to_have_count(ytd_rows)
+        wait_until_rendered(page, "分层流动")
         cells = ytd.locator("tbody tr").evaluate_all(
             "rows => rows.map(r => r.children[5].innerText)")
         assert sum(int(c.replace(",", "")) for c in cells) == lost
@@ -73,7 +76,7 @@ def test_dashboard_in_chromium(served: Served) -> None:
         # the worklists (all markets again): a list's size equals the mart's
         page.get_by_role("link", name="客户经理工作清单").click()
         wait_until_rendered(page, "客户经理工作清单")
-        assert metric_value(page, "临界提升客户") == fmt.count(near_upgrade)
+        expect(metric(page, "临界提升客户")).to_have_text(fmt.count(near_upgrade))
         expect(page.locator('[data-testid="stTable"]').first).to_contain_text("上一档分层线")
         page.screenshot(path=str(SHOTS / "worklist.png"), full_page=True)
 

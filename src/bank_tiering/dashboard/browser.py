@@ -122,11 +122,16 @@ def wait_until_rendered(page, title: str) -> None:
         chart.locator("canvas, svg").first.wait_for()
 
 
+def metric(page, label: str):
+    """The value element of the st.metric with this label (a locator: expect() retries)."""
+    box = page.locator('[data-testid="stMetric"]').filter(
+        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
+    return box.locator('[data-testid="stMetricValue"]')
+
+
 def metric_value(page, label: str) -> str:
     """The text of the st.metric with this label."""
-    metric = page.locator('[data-testid="stMetric"]').filter(
-        has=page.locator('[data-testid="stMetricLabel"]', has_text=label)).first
-    return metric.locator('[data-testid="stMetricValue"]').inner_text().strip()
+    return metric(page, label).inner_text().strip()
 
 
 def choose(page, label: str, option: str) -> None:

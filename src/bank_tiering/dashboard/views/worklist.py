@@ -10,7 +10,7 @@ from bank_tiering.dashboard.common import describe_filters, page, show_table
 #: (mart_rm_worklist's reference_tier_code / reference_value mean a different thing per
 #: list, METHODOLOGY.md §11; the ratios come from scalar_parameters).
 LISTS = {
-    "near_upgrade": ("评定分层的上一档分层线的 {near:.0%} 以内（按同一依据：月日均金融资产或存款）",
+    "near_upgrade": ("分层依据值（月日均金融资产或存款）≥ 上一档分层线 × {near:.0%}，尚未达到",
                      "上一档分层", "上一档分层线（万元）"),
     "on_watch": ("评定分层已低于服务等级、仍在保级期内按原服务等级服务",
                  "保级的服务等级", "该等级分层线（万元）"),
