@@ -27,6 +27,26 @@
     cast({{ basis }} as double)
 {%- endmacro %}
 
+{# A money or money × rate value of one row as the exact type every sum of the engine adds
+   up: DECIMAL(38, 8). A row-level product is computed in double precision (the same bits
+   on every run: IEEE arithmetic on the same operands), a sum of DECIMAL values is exact,
+   so no sum depends on the order threads add its rows in (METHODOLOGY.md §13). Amounts
+   are bounded by max_abs_amount and rates by max_abs_rate (staging, `out_of_range`), so a
+   balance × rate product or its monthly sum stays far inside 10^30. #}
+{% macro contribution_exact(expression) -%}
+    cast({{ expression }} as {{ contribution_exact_type() }})
+{%- endmacro %}
+
+{% macro contribution_exact_type() -%}
+    decimal(38, 8)
+{%- endmacro %}
+
+{# A published money amount: rounded to 0.01 (half away from zero) as DECIMAL(18, 2)
+   (METHODOLOGY.md §13). Comparisons with lines and medians downstream use these values. #}
+{% macro contribution_money(expression, precision=18) -%}
+    cast(round({{ expression }}, 2) as decimal({{ precision }}, 2))
+{%- endmacro %}
+
 {# Product families of METHODOLOGY.md §1–2: `loan`, `deposit` (demand + time), `aum`
    (deposits + investment families), `ftp` (the families the FTP curve prices) and
    `fixed_term` (matched-maturity FTP when the account has a maturity date). #}

@@ -3,23 +3,18 @@
    - a copy identical on `compare_columns` to another row -> `exact_duplicate`
      (the first copy stays clean);
    - rows that share `key_columns` but differ -> every version is `duplicate_key`.
-   Only rows in a duplicated group are fingerprinted. The groups are the repeated keys
-   (one aggregation), or, for a day-grained table, `duplicated_groups`: a query
-   returning the groups (columns `group_columns`) known to hold a repeated key — the
-   balances pass the account-months of base_core__balance_months_profiled, found
-   without grouping 10⁸ rows by day.
+   Only rows of a repeated key (one aggregation) are fingerprinted. The balances use it
+   on the re-read rows of the account-months their profile flags only
+   (int_balances_rechecked), never on 10⁸ rows.
    The result CTE is `duplicates_flagged`, with `columns` + `dq_reason_code`. #}
-{% macro flag_duplicates(relation, columns, key_columns, compare_columns,
-                         duplicated_groups=none, group_columns=none) %}
+{% macro flag_duplicates(relation, columns, key_columns, compare_columns) %}
     {%- set keys = key_columns | join(', ') -%}
-    {%- set group_columns = key_columns if group_columns is none else group_columns -%}
     {%- set fingerprint_parts = [] -%}
     {%- for column_name in compare_columns -%}
         {%- do fingerprint_parts.append("coalesce(cast(candidates." ~ column_name ~ " as " ~ dbt.type_string() ~ "), '~')") -%}
         {%- do fingerprint_parts.append("'|'") -%}
     {%- endfor -%}
     duplicated_keys as (
-        {%- if duplicated_groups is none %}
         select
             {{ keys }},
             count(*) as n_copies
@@ -27,12 +22,6 @@
         where dq_reason_code is null
         group by {{ keys }}
         having count(*) > 1
-        {%- else %}
-        select
-            {{ group_columns | join(', ') }},
-            1 as n_copies
-        from ({{ duplicated_groups }}) as duplicated_groups
-        {%- endif %}
     ),
 
     duplicate_candidates as (
@@ -41,7 +30,7 @@
             {{ dbt.hash(dbt.concat(fingerprint_parts)) }} as row_fingerprint
         from {{ relation }} as candidates
         inner join duplicated_keys
-            on {% for k in group_columns %}candidates.{{ k }} = duplicated_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+            on {% for k in key_columns %}candidates.{{ k }} = duplicated_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
         where candidates.dq_reason_code is null
     ),
 
@@ -61,7 +50,7 @@
             {% endfor %}unflagged.dq_reason_code
         from {{ relation }} as unflagged
         left join duplicated_keys
-            on {% for k in group_columns %}unflagged.{{ k }} = duplicated_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
+            on {% for k in key_columns %}unflagged.{{ k }} = duplicated_keys.{{ k }}{% if not loop.last %} and {% endif %}{% endfor %}
         where duplicated_keys.n_copies is null or unflagged.dq_reason_code is not null
 
         union all

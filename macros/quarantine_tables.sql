@@ -1,7 +1,14 @@
 {# What dq_quarantine and dq_reconciliation know about each raw table: its key (the
    record_key of a quarantined row), its landed columns (the raw_record of a row failing
    in staging), the model holding its clean rows at the end, and, for tables with
-   cross-table checks, the validation query and the staged columns it reports. #}
+   cross-table checks, the validation query and the staged columns it reports.
+   The two large tables are checked once per build into a model that names the reason of
+   each failing row (`rechecked`): the balances at account-month grain (METHODOLOGY.md §9,
+   §13) — their clean rows counted by the account-month sums (`clean_rows`:
+   sum(balance_days) of int_account_months_aggregated), their dated failing rows the
+   re-read rows of int_balances_rechecked, only the undated ones straight from staging
+   (`staging_filter`) — and the transactions row by row (int_transactions_checked; the
+   undated ones straight from staging too). #}
 {% macro quarantine_tables() %}
     {{ return({
         'customers': {'key': ['customer_id'], 'clean': 'stg_core__customers', 'validation': none,
@@ -12,11 +19,11 @@
             'staged': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date', 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type'],
             'raw': ['account_id', 'customer_id', 'product_family', 'product_code', 'currency', 'open_date',
                 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type']},
-        'balances': {'key': ['account_id', 'balance_date'], 'clean': 'int_balances_validated',
-            'validation': validated_balances(), 'staged': ['account_id', 'balance_date', 'balance', 'currency'], 'raw': ['account_id', 'balance_date', 'balance']},
-        'transactions': {'key': ['txn_id'], 'clean': 'int_transactions_validated',
-            'validation': validated_transactions(),
-            'staged': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by'],
+        'balances': {'key': ['account_id', 'balance_date'], 'clean': 'int_account_months_aggregated',
+            'clean_rows': 'sum(balance_days)', 'validation': none, 'staging_filter': 'balance_date is null',
+            'rechecked': 'int_balances_rechecked', 'raw': ['account_id', 'balance_date', 'balance']},
+        'transactions': {'key': ['txn_id'], 'clean': 'int_transactions_validated', 'validation': none,
+            'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_checked',
             'raw': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by']},
         'fees': {'key': ['fee_id'], 'clean': 'int_fees_validated', 'validation': validated_fees(),
             'staged': ['fee_id', 'customer_id', 'account_id', 'fee_date', 'fee_type', 'amount', 'currency'],

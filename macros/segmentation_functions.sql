@@ -9,15 +9,18 @@
 {%- endmacro %}
 
 {% macro default__segmentation_exact_median(expression) -%}
-    percentile_cont(0.5) within group (order by {{ expression }})
+    percentile_cont(0.5) within group (order by cast({{ expression }} as double))
 {%- endmacro %}
 
+{#- On a DECIMAL DuckDB's median keeps the scale and truncates the midpoint (the median of
+    1.01 and 1.02 would be 1.01): the values are cast to double so the interpolated
+    midpoint (1.015) stays exact. -#}
 {% macro duckdb__segmentation_exact_median(expression) -%}
-    median({{ expression }})
+    median(cast({{ expression }} as double))
 {%- endmacro %}
 
 {% macro spark__segmentation_exact_median(expression) -%}
-    percentile({{ expression }}, 0.5)
+    percentile(cast({{ expression }} as double), 0.5)
 {%- endmacro %}
 
 {# `expression` limited to [lower, upper]; a null stays null. #}

@@ -1,23 +1,31 @@
 #!/usr/bin/env python3
-"""Benchmark the contribution engine: a full build, then one added month incrementally.
+"""Benchmark the warehouse against a hand-written single DuckDB script, on the same data.
 
-1. Generate ``--customers`` × ``--months`` of sample data (``bank_tiering.generator``,
-   monthly balance partitions) into ``<workdir>/raw``.
-2. Full build: ``dbt build --select +fct_customer_contribution`` into a fresh DuckDB file
-   (data tests and unit tests excluded unless ``--with-tests``).
-3. ``append_month``: month ``months + 1`` with the same seed (the first months are
-   identical), then the same ``dbt build`` again — an incremental run.
+One run prints, side by side (wall time, CPU time, peak RSS of the process tree, load
+average before/after every figure — the machine may be shared):
 
-For each build it prints wall time, CPU time, the peak RSS of the dbt process tree
-(psutil, sampled every 0.1 s), balance rows per second (rows landed for the full build;
-rows of the added month for the incremental one) and the time of the contribution models
-from dbt's run_results.json. The machine's load average is printed too: on a shared
-machine wall times move with it.
+1. ``generate``: ``--customers`` × ``--months`` of sample data, monthly balance partitions
+   (kept with ``--workdir`` and reused with ``--reuse-raw``).
+2. ``script``: scripts/contribution_reference.sql — the contribution of METHODOLOGY.md
+   §1–2 written by hand as one DuckDB script — in its own process, DuckDB defaults.
+3. ``dbt parse``: full parse, then a partial re-parse (what every later command pays).
+4. ``+contribution``: ``dbt build --select +fct_customer_contribution`` — models AND their
+   data and unit tests — into a fresh warehouse; checked equal to the script within 0.01.
+   The same models and seeds alone (tests excluded) into another one: the data work.
+5. ``whole build``: ``dbt build`` (every model and test) into another fresh warehouse.
+6. ``+1 month``: one more month landed (same seed: the first months are identical), then
+   the three builds again, incrementally, on their warehouses.
+
+Targets (issue 9): +contribution ≤ 2× the script and ≤ 2 GB; whole build ≤ 3× the script;
++1 month ≤ 15 % of the full build. dbt runs with 2 threads and the profile's defaults
+(BANK_TIERING_MEMORY_LIMIT unless ``--memory-limit``). The slowest nodes of each build come
+from dbt's run_results.json.
 
 Examples::
 
-    .venv/bin/python scripts/benchmark_contribution.py                   # 100k × 12
-    BANK_TIERING_MEMORY_LIMIT=4GB .venv/bin/python scripts/benchmark_contribution.py \\
+    make benchmark                                             # 100k customers × 12 months
+    .venv/bin/python scripts/benchmark_contribution.py --workdir /tmp/bench --reuse-raw
+    BANK_TIERING_MEMORY_LIMIT=3GB .venv/bin/python scripts/benchmark_contribution.py \\
         --customers 1000000 --workdir /tmp/bench1m
 """
 
@@ -32,7 +40,7 @@ import sys
 import tempfile
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -41,15 +49,13 @@ sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from bank_tiering.generator import append_month, generate  # noqa: E402
 
-CONTRIBUTION_MODELS = (
-    "int_ftp_rates_daily",
-    "int_accounts_ftp_matched",
-    "int_accounts_parameterized",
-    "int_credit_ratings_spanned",
-    "int_account_months_aggregated",
-    "int_customer_months_aggregated",
-    "fct_customer_contribution",
+REFERENCE_SQL = PROJECT_DIR / "scripts" / "contribution_reference.sql"
+COMPARED = (
+    "days_in_period", "avg_loan_balance", "avg_deposit_balance", "avg_aum", "loan_ftp_income",
+    "deposit_ftp_income", "fee_income", "capital_cost", "operating_cost", "tax_amount",
+    "credit_cost", "contribution",
 )
+TOLERANCE_CNY = 0.01
 
 
 @dataclass
@@ -58,18 +64,13 @@ class Measurement:
     wall_s: float
     cpu_s: float
     peak_rss_mb: float
-    balance_rows: int
-    model_seconds: dict[str, float]
     load_before: float
     load_after: float
-
-    @property
-    def rows_per_s(self) -> float:
-        return self.balance_rows / self.wall_s if self.wall_s else 0.0
+    node_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class PeakRss:
-    """Samples the resident set size of a process and its descendants."""
+    """Samples the resident set size of a process and its descendants (psutil)."""
 
     def __init__(self, pid: int, interval: float = 0.1) -> None:
         self.pid = pid
@@ -79,19 +80,16 @@ class PeakRss:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self) -> None:
-        try:
-            import psutil
-        except ImportError:  # resource.getrusage below is the fallback
-            return
+        import psutil
+
         try:
             root = psutil.Process(self.pid)
         except psutil.NoSuchProcess:
             return
         while not self._stop.is_set():
             try:
-                procs = [root, *root.children(recursive=True)]
                 total = 0
-                for proc in procs:
+                for proc in [root, *root.children(recursive=True)]:
                     try:
                         total += proc.memory_info().rss
                     except psutil.NoSuchProcess:
@@ -110,63 +108,7 @@ class PeakRss:
         self._thread.join()
 
 
-def _dbt_executable() -> str:
-    candidate = Path(sys.executable).parent / "dbt"
-    if candidate.exists():
-        return str(candidate)
-    found = shutil.which("dbt")
-    if not found:
-        raise SystemExit("dbt not found: run with the project's .venv/bin/python")
-    return found
-
-
-def _balance_rows(raw: Path, months: list[str] | None = None) -> int:
-    import pyarrow.parquet as pq
-
-    files = sorted((raw / "balances").glob("*.parquet"))
-    if months is not None:
-        files = [f for f in files if f.stem in months]
-    return sum(pq.ParquetFile(f).metadata.num_rows for f in files)
-
-
-def _model_seconds(target: Path) -> dict[str, float]:
-    results = json.loads((target / "run_results.json").read_text())
-    out = {}
-    for result in results["results"]:
-        name = result["unique_id"].split(".")[-1]
-        out[name] = float(result.get("execution_time") or 0.0)
-    return out
-
-
-def run_build(
-    label: str, args: argparse.Namespace, workdir: Path, raw: Path, balance_rows: int
-) -> Measurement:
-    env = dict(os.environ)
-    env["BANK_TIERING_RAW_DIR"] = str(raw)
-    env["BANK_TIERING_DUCKDB"] = str(workdir / "warehouse.duckdb")
-    env.setdefault("BANK_TIERING_PII_SALT", "benchmark-salt")
-    if args.memory_limit:
-        env["BANK_TIERING_MEMORY_LIMIT"] = args.memory_limit
-    if args.threads:
-        env["BANK_TIERING_THREADS"] = str(args.threads)
-    target = workdir / "target"
-    cmd = [
-        _dbt_executable(),
-        "build",
-        "--select",
-        "+fct_customer_contribution",
-        "--project-dir",
-        str(PROJECT_DIR),
-        "--profiles-dir",
-        str(PROJECT_DIR / "profiles"),
-        "--target-path",
-        str(target),
-        "--log-path",
-        str(workdir / "logs"),
-    ]
-    if not args.with_tests:
-        cmd += ["--exclude", "resource_type:test", "resource_type:unit_test"]
-    log = workdir / f"dbt_{label}.log"
+def _measure(label: str, cmd: list[str], env: dict[str, str], log: Path) -> Measurement:
     load_before = os.getloadavg()[0]
     cpu_before = os.times()
     start = time.perf_counter()
@@ -177,133 +119,207 @@ def run_build(
     wall = time.perf_counter() - start
     cpu_after = os.times()
     if code != 0:
-        raise SystemExit(f"dbt build ({label}) failed with exit code {code}; see {log}")
+        raise SystemExit(f"{label} failed with exit code {code}; see {log}")
     cpu = (cpu_after.children_user - cpu_before.children_user) + (
         cpu_after.children_system - cpu_before.children_system
     )
-    peak = sampler.peak
-    if not peak:  # no psutil: the largest child so far (kilobytes on Linux)
-        import resource
+    return Measurement(label, wall, cpu, sampler.peak / 2**20, load_before, os.getloadavg()[0])
 
-        peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
-    return Measurement(
-        label,
-        wall,
-        cpu,
-        peak / 2**20,
-        balance_rows,
-        _model_seconds(target),
-        load_before,
-        os.getloadavg()[0],
+
+def _dbt() -> str:
+    candidate = Path(sys.executable).parent / "dbt"
+    if not candidate.exists():
+        raise SystemExit("dbt not found: run with the project's .venv/bin/python")
+    return str(candidate)
+
+
+class Warehouse:
+    """One warehouse file with its own target folder (partial parsing persists there)."""
+
+    def __init__(self, workdir: Path, name: str, raw: Path, args: argparse.Namespace) -> None:
+        self.dir = workdir / name
+        self.dir.mkdir(parents=True, exist_ok=True)
+        self.path = self.dir / "warehouse.duckdb"
+        self.env = dict(os.environ)
+        self.env.update(
+            BANK_TIERING_RAW_DIR=str(raw),
+            BANK_TIERING_DUCKDB=str(self.path),
+            BANK_TIERING_THREADS=str(args.threads),
+        )
+        self.env.setdefault("BANK_TIERING_PII_SALT", "benchmark-salt")
+        if args.memory_limit:
+            self.env["BANK_TIERING_MEMORY_LIMIT"] = args.memory_limit
+
+    def reset(self) -> None:
+        for path in (self.path, Path(f"{self.path}.wal")):
+            path.unlink(missing_ok=True)
+
+    def dbt(self, label: str, *args: str) -> Measurement:
+        target = self.dir / "target"
+        cmd = [
+            _dbt(), *args, "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(PROJECT_DIR / "profiles"),
+            "--target-path", str(target), "--log-path", str(self.dir / "logs"),
+        ]
+        m = _measure(label, cmd, self.env, self.dir / f"{label.replace(' ', '_')}.log")
+        results = target / "run_results.json"
+        if results.exists() and args[0] == "build":
+            for r in json.loads(results.read_text())["results"]:
+                m.node_seconds[r["unique_id"].split(".", 2)[-1]] = float(r["execution_time"] or 0)
+        return m
+
+
+def run_script(raw: Path, out: Path, basis: int, threads: int) -> Measurement:
+    """The hand-written script in its own Python process (DuckDB defaults, given threads)."""
+    out.unlink(missing_ok=True)
+    sql = (
+        REFERENCE_SQL.read_text()
+        .replace("{raw}", str(raw))
+        .replace("{seeds}", str(PROJECT_DIR / "seeds" / "parameters"))
+        .replace("{basis}", str(basis))
+    )
+    sql_file = out.with_suffix(".sql")
+    sql_file.write_text(sql)
+    code = (
+        "import duckdb, sys; con = duckdb.connect(sys.argv[1]); "
+        f"con.execute('set threads = {threads}'); "
+        "con.execute(open(sys.argv[2]).read()); con.close()"
+    )
+    cmd = [sys.executable, "-c", code, str(out), str(sql_file)]
+    return _measure("script", cmd, dict(os.environ), out.with_suffix(".log"))
+
+
+def compare_with_mart(reference: Path, warehouse: Path) -> str:
+    import duckdb
+
+    con = duckdb.connect()
+    con.execute(f"attach '{reference}' as ref (read_only)")
+    con.execute(f"attach '{warehouse}' as wh (read_only)")
+    diffs = ", ".join(f"max(abs(r.{c} - m.{c}))" for c in COMPARED)
+    row = con.execute(
+        "select count(*) filter (where m.customer_id is null), "
+        "count(*) filter (where r.customer_id is null), count(*), " + diffs + " "
+        "from ref.contribution r full join wh.marts.fct_customer_contribution m "
+        "using (customer_id, period_month)"
+    ).fetchone()
+    only_script, only_mart, rows, *worst = row
+    worst_diff = max(float(w or 0) for w in worst)
+    verdict = (
+        "equal within 0.01"
+        if only_script == 0 and only_mart == 0 and worst_diff <= TOLERANCE_CNY
+        else "DIFFERENT"
+    )
+    return (
+        f"{verdict}: {rows:,d} customer-months, {only_script} only in the script, "
+        f"{only_mart} only in the mart, largest difference {worst_diff:.6f} CNY"
     )
 
 
-def _print(m: Measurement) -> None:
-    print(f"\n== {m.label} build")
-    print(f"   wall time        {m.wall_s:8.1f} s")
-    print(f"   CPU time (dbt)   {m.cpu_s:8.1f} s")
-    print(f"   peak RSS (tree)  {m.peak_rss_mb:8.0f} MB")
-    print(f"   balance rows     {m.balance_rows:>12,d}  ({m.rows_per_s:,.0f} rows/s of wall time)")
-    print(f"   load average     {m.load_before:.1f} before, {m.load_after:.1f} after")
-    own = sum(m.model_seconds.get(name, 0.0) for name in CONTRIBUTION_MODELS)
-    print(f"   contribution models (sum of model times): {own:.1f} s")
-    for name in CONTRIBUTION_MODELS:
-        if name in m.model_seconds:
-            print(f"     {name:34s} {m.model_seconds[name]:7.1f} s")
-    slowest = sorted(
-        ((t, n) for n, t in m.model_seconds.items() if n not in CONTRIBUTION_MODELS), reverse=True
-    )[:4]
-    print("   slowest upstream models: " + ", ".join(f"{n} {t:.1f} s" for t, n in slowest))
+def _line(m: Measurement, ref: Measurement | None = None) -> str:
+    ratio = f"{m.wall_s / ref.wall_s:5.2f}×" if ref else "      "
+    return (
+        f"{m.label:32s} {m.wall_s:8.1f} s {ratio} {m.cpu_s:8.1f} s CPU "
+        f"{m.peak_rss_mb:7.0f} MB   load {m.load_before:.1f} → {m.load_after:.1f}"
+    )
+
+
+def _slowest(m: Measurement, n: int = 6) -> str:
+    top = sorted(((t, k) for k, t in m.node_seconds.items()), reverse=True)[:n]
+    return ", ".join(f"{k} {t:.1f} s" for t, k in top)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--customers", type=int, default=100_000)
-    parser.add_argument(
-        "--months",
-        type=int,
-        default=12,
-        help="months of the full build; the incremental run adds one more",
-    )
+    parser.add_argument("--months", type=int, default=12,
+                        help="months of the full builds; the incremental run adds one more")
     parser.add_argument("--seed", type=int, default=42)
     parser.add_argument("--start-month", type=date.fromisoformat, default=date(2025, 1, 1))
-    parser.add_argument(
-        "--workdir",
-        type=Path,
-        default=None,
-        help="keep data and warehouse here (default: a temporary folder, removed)",
-    )
-    parser.add_argument(
-        "--reuse-raw",
-        action="store_true",
-        help="reuse <workdir>/raw when it already holds --months of data",
-    )
-    parser.add_argument(
-        "--memory-limit",
-        default=None,
-        help="DuckDB memory_limit (sets BANK_TIERING_MEMORY_LIMIT), e.g. 4GB",
-    )
-    parser.add_argument("--threads", type=int, default=None, help="BANK_TIERING_THREADS")
-    parser.add_argument(
-        "--with-tests",
-        action="store_true",
-        help="include data tests and unit tests in the timed builds",
-    )
+    parser.add_argument("--workdir", type=Path, default=None,
+                        help="keep data and warehouses here (default: a temporary folder)")
+    parser.add_argument("--reuse-raw", action="store_true",
+                        help="reuse <workdir>/raw when it already holds --months of data")
+    parser.add_argument("--memory-limit", default=None,
+                        help="DuckDB memory_limit (BANK_TIERING_MEMORY_LIMIT), e.g. 3GB")
+    parser.add_argument("--threads", type=int, default=2, help="BANK_TIERING_THREADS")
+    parser.add_argument("--skip-whole", action="store_true", help="skip the whole dbt build")
     parser.add_argument("--skip-incremental", action="store_true")
     args = parser.parse_args()
 
     temporary = args.workdir is None
-    workdir = Path(tempfile.mkdtemp(prefix="bench_contribution_")) if temporary else args.workdir
+    workdir = Path(tempfile.mkdtemp(prefix="bench_")) if temporary else args.workdir
     workdir.mkdir(parents=True, exist_ok=True)
     raw = workdir / "raw"
+    rows: list[str] = []
+
+    def report(m: Measurement, ref: Measurement | None = None) -> None:
+        rows.append(_line(m, ref))
+        print(rows[-1], flush=True)
+
     try:
         limit = args.memory_limit or os.environ.get("BANK_TIERING_MEMORY_LIMIT", "profile default")
-        print(f"workdir {workdir}; {os.cpu_count()} CPUs; memory_limit {limit}")
+        print(f"workdir {workdir}; {os.cpu_count()} CPUs; dbt threads {args.threads}; "
+              f"memory_limit {limit}")
         have = len(list((raw / "balances").glob("*.parquet"))) if raw.exists() else 0
         if not (args.reuse_raw and have == args.months):
-            t = time.perf_counter()
-            generate(
-                raw,
-                customers=args.customers,
-                months=args.months,
-                seed=args.seed,
-                start_month=args.start_month,
-                progress=False,
-            )
-            print(
-                f"generated {args.customers:,d} customers × {args.months} months "
-                f"in {time.perf_counter() - t:.1f} s"
-            )
-        (workdir / "warehouse.duckdb").unlink(missing_ok=True)
-        Path(f"{workdir / 'warehouse.duckdb'}.wal").unlink(missing_ok=True)
+            start = time.perf_counter()
+            generate(raw, customers=args.customers, months=args.months, seed=args.seed,
+                     start_month=args.start_month, progress=False)
+            print(f"generated {args.customers:,d} customers × {args.months} months "
+                  f"in {time.perf_counter() - start:.1f} s")
+        print(f"\n{'run':32s} {'wall':>10s} {'÷script':>6s} {'CPU':>12s} {'peak RSS':>10s}")
 
-        full = run_build("full", args, workdir, raw, _balance_rows(raw))
-        _print(full)
-        if args.skip_incremental:
-            return
+        script = run_script(raw, workdir / "reference.duckdb", 360, args.threads)
+        report(script)
 
-        t = time.perf_counter()
-        append_month(
-            raw,
-            customers=args.customers,
-            months=args.months + 1,
-            seed=args.seed,
-            start_month=args.start_month,
-            progress=False,
-        )
-        new_month = sorted(p.stem for p in (raw / "balances").glob("*.parquet"))[-1]
-        print(f"\nappended month {new_month} in {time.perf_counter() - t:.1f} s")
-        incremental = run_build(
-            "incremental (+1 month)", args, workdir, raw, _balance_rows(raw, [new_month])
-        )
-        _print(incremental)
-        own_full = sum(full.model_seconds.get(n, 0.0) for n in CONTRIBUTION_MODELS)
-        own_incremental = sum(incremental.model_seconds.get(n, 0.0) for n in CONTRIBUTION_MODELS)
-        print(
-            f"\nincremental / full: wall {incremental.wall_s / full.wall_s:.0%}, "
-            f"CPU {incremental.cpu_s / full.cpu_s:.0%}, "
-            f"contribution models {own_incremental / max(own_full, 1e-9):.0%}"
-        )
+        contribution = Warehouse(workdir, "contribution", raw, args)
+        contribution.reset()
+        report(contribution.dbt("dbt parse (full)", "parse", "--no-partial-parse"))
+        report(contribution.dbt("dbt parse (partial)", "parse"))
+        fct = contribution.dbt("+contribution (models+tests)", "build",
+                               "--select", "+fct_customer_contribution")
+        report(fct, script)
+        check = compare_with_mart(workdir / "reference.duckdb", contribution.path)
+        print(f"   script vs mart: {check}")
+        print(f"   slowest: {_slowest(fct)}")
+        models = Warehouse(workdir, "models_only", raw, args)
+        models.reset()
+        models.dbt("parse", "parse")
+        models_only = ("--exclude", "resource_type:test", "resource_type:unit_test")
+        fct_models = models.dbt("+contribution, models only", "build",
+                                "--select", "+fct_customer_contribution", *models_only)
+        report(fct_models, script)
+
+        whole = Warehouse(workdir, "whole", raw, args)
+        full = None
+        if not args.skip_whole:
+            whole.reset()
+            whole.dbt("parse", "parse")
+            full = whole.dbt("whole dbt build", "build")
+            report(full, script)
+            print(f"   slowest: {_slowest(full)}")
+
+        if not args.skip_incremental:
+            start = time.perf_counter()
+            append_month(raw, customers=args.customers, months=args.months + 1, seed=args.seed,
+                         start_month=args.start_month, progress=False)
+            print(f"appended month {args.months + 1} in {time.perf_counter() - start:.1f} s")
+            fct_next = contribution.dbt("+1 month, +contribution", "build",
+                                        "--select", "+fct_customer_contribution")
+            report(fct_next, script)
+            print(f"   = {fct_next.wall_s / fct.wall_s:.0%} of the full +contribution build; "
+                  f"slowest: {_slowest(fct_next)}")
+            models_next = models.dbt("+1 month, models only", "build",
+                                     "--select", "+fct_customer_contribution", *models_only)
+            report(models_next, script)
+            print(f"   = {models_next.wall_s / fct_models.wall_s:.0%} of the full models-only run; "
+                  f"slowest: {_slowest(models_next)}")
+            if full is not None:
+                whole_next = whole.dbt("+1 month, whole build", "build")
+                report(whole_next, script)
+                print(f"   = {whole_next.wall_s / full.wall_s:.0%} of the whole full build; "
+                      f"slowest: {_slowest(whole_next)}")
+        print("\n" + "\n".join(rows))
     finally:
         if temporary:
             shutil.rmtree(workdir, ignore_errors=True)

@@ -1,4 +1,4 @@
-"""Inject bad rows of every quarantine reason (METHODOLOGY.md §9) into generated raw data.
+"""Inject bad rows of every quarantine reason (METHODOLOGY.md §9, §13) into generated raw data.
 
 Runs after :func:`bank_tiering.generator.generate` has written clean, typed files.  Every
 table is rewritten with all columns as ``VARCHAR`` (so unparseable values can exist) and
@@ -40,9 +40,18 @@ MANIFEST_NAME = "_bad_rows_manifest.json"
 
 #: Reason codes in precedence order (first failing reason wins).
 REASONS: tuple[str, ...] = (
-    "missing_key", "bad_type", "unknown_code", "negative_amount", "date_order",
+    "missing_key", "bad_type", "out_of_range", "unknown_code", "negative_amount", "date_order",
     "exact_duplicate", "duplicate_key", "orphan_reference", "no_fx_rate",
 )
+
+#: METHODOLOGY.md §13 default of the seed parameter ``max_abs_amount`` (1e13): a larger
+#: absolute amount is ``out_of_range``.
+MAX_ABS_AMOUNT = 1e13
+
+#: Amounts that are ``bad_type`` although they parse as doubles (§13), and amounts beyond
+#: ``MAX_ABS_AMOUNT`` — a negative one too: out_of_range comes before negative_amount.
+NON_FINITE_AMOUNTS: tuple[str, ...] = ("NaN", "inf", "-Infinity")
+OUT_OF_RANGE_AMOUNTS: tuple[str, ...] = ("1e300", "-2.5e13", "10000000000000.5")
 
 #: Record key of every raw table (what ``missing_key`` / ``duplicate_key`` look at).
 RECORD_KEYS: dict[str, tuple[str, ...]] = {
@@ -61,7 +70,10 @@ RECORD_KEYS: dict[str, tuple[str, ...]] = {
 SEMANTICS: dict[str, str] = {
     "missing_key": "a record-key column is null or the empty string",
     "bad_type": "a non-null value does not parse as its logical type "
-                "(e.g. balance 'abc', date '2025-13-45', boolean 'maybe')",
+                "(e.g. balance 'abc', date '2025-13-45', boolean 'maybe'), or an amount "
+                "parses to NaN or +/-infinity ('NaN', 'inf', '-Infinity')",
+    "out_of_range": f"a finite amount whose absolute value exceeds max_abs_amount "
+                    f"({MAX_ABS_AMOUNT:g}), e.g. '1e300' or '-2.5e13' (before negative_amount)",
     "unknown_code": "a code column holds a value outside its documented list "
                     "(customer_type, product_family, channel, fee_type, rating)",
     "negative_amount": "balance, transaction amount or fee amount < 0",
@@ -88,14 +100,17 @@ PLAN: tuple[tuple[str, str], ...] = (
     ("accounts", "missing_key"), ("accounts", "bad_type"), ("accounts", "unknown_code"),
     ("accounts", "date_order"), ("accounts", "exact_duplicate"), ("accounts", "duplicate_key"),
     ("accounts", "orphan_reference"),
-    ("balances", "missing_key"), ("balances", "bad_type"), ("balances", "negative_amount"),
+    ("balances", "missing_key"), ("balances", "bad_type"), ("balances", "out_of_range"),
+    ("balances", "negative_amount"),
     ("balances", "exact_duplicate"), ("balances", "duplicate_key"),
     ("balances", "orphan_reference"), ("balances", "no_fx_rate"),
     ("transactions", "missing_key"), ("transactions", "bad_type"),
+    ("transactions", "out_of_range"),
     ("transactions", "unknown_code"), ("transactions", "negative_amount"),
     ("transactions", "exact_duplicate"), ("transactions", "duplicate_key"),
     ("transactions", "orphan_reference"),
-    ("fees", "missing_key"), ("fees", "bad_type"), ("fees", "unknown_code"),
+    ("fees", "missing_key"), ("fees", "bad_type"), ("fees", "out_of_range"),
+    ("fees", "unknown_code"),
     ("fees", "negative_amount"), ("fees", "exact_duplicate"), ("fees", "duplicate_key"),
     ("fees", "orphan_reference"), ("fees", "no_fx_rate"),
     ("ftp_rates", "missing_key"), ("ftp_rates", "bad_type"), ("ftp_rates", "unknown_code"),
@@ -312,13 +327,14 @@ def _exact_duplicate(table: str, where: str = "true") -> Callable[[_Injector, in
 
 
 def _mutate(table: str, reason: str, fresh: str | None, changes: list[Change],
-            where: str = "true") -> Callable[[_Injector, int], None]:
+            where: str = "true", every_change: bool = False) -> Callable[[_Injector, int], None]:
     """Copy templates, give them a fresh id (``fresh`` = id kind) and apply a change.
 
-    Changes rotate over the rows.
+    Changes rotate over the rows; ``every_change`` injects at least one row per change.
     """
     def recipe(inj: _Injector, k: int) -> None:
-        for i, row in enumerate(inj.templates(table, k, where)):
+        n = max(k, len(changes)) if every_change else k
+        for i, row in enumerate(inj.templates(table, n, where)):
             if fresh is not None:
                 row[RECORD_KEYS[table][0]] = inj.fresh(fresh)
             for col, val in changes[i % len(changes)].items():
@@ -370,11 +386,13 @@ def _dup_original(table: str, change: Change, where: str = "true"
     return recipe
 
 
-def _balances_host(reason: str, changes: list[Change]
+def _balances_host(reason: str, changes: list[Change], every_change: bool = False
                    ) -> Callable[[_Injector, int], None]:
-    """Balance rows on fresh (helper account, day) keys, so no real key is touched."""
+    """Balance rows on fresh (helper account, day) keys, so no real key is touched;
+    ``every_change`` injects at least one row per change."""
     def recipe(inj: _Injector, k: int) -> None:
-        for i, (acc, day) in enumerate(inj.account_days("CNY", k)):
+        n = max(k, len(changes)) if every_change else k
+        for i, (acc, day) in enumerate(inj.account_days("CNY", n)):
             row: Row = {"account_id": acc, "balance_date": day, "balance": "1000.0"}
             for col, val in changes[i % len(changes)].items():
                 row[col] = val(row, inj) if callable(val) else val
@@ -447,7 +465,10 @@ RECIPES: dict[tuple[str, str], Callable[[_Injector, int], None]] = {
     ("balances", "missing_key"): _missing_key("balances", "account_id"),
     ("balances", "bad_type"): _balances_host("bad_type", [
         {"balance": "abc"}, {"balance_date": lambda r, inj: inj.bad_date()},
-    ]),
+        *({"balance": v} for v in NON_FINITE_AMOUNTS),
+    ], every_change=True),
+    ("balances", "out_of_range"): _balances_host(
+        "out_of_range", [{"balance": v} for v in OUT_OF_RANGE_AMOUNTS], every_change=True),
     ("balances", "negative_amount"): _balances_host(
         "negative_amount", [{"balance": lambda r, inj: f"-{1234.5 + len(inj.truth):.2f}"}]),
     ("balances", "exact_duplicate"): _exact_duplicate("balances", _CNY_ACC),
@@ -460,7 +481,11 @@ RECIPES: dict[tuple[str, str], Callable[[_Injector, int], None]] = {
     ("transactions", "missing_key"): _missing_key("transactions", "txn_id"),
     ("transactions", "bad_type"): _mutate("transactions", "bad_type", "txn", [
         {"amount": "abc"}, {"txn_ts": lambda r, inj: inj.bad_date() + " 10:00:00"},
-    ], _CNY_ACC),
+        *({"amount": v} for v in NON_FINITE_AMOUNTS),
+    ], _CNY_ACC, every_change=True),
+    ("transactions", "out_of_range"): _mutate(
+        "transactions", "out_of_range", "txn", [{"amount": v} for v in OUT_OF_RANGE_AMOUNTS],
+        _CNY_ACC, every_change=True),
     ("transactions", "unknown_code"): _mutate("transactions", "unknown_code", "txn",
                                               [{"channel": "telepathy"}], _CNY_ACC),
     ("transactions", "negative_amount"): _mutate("transactions", "negative_amount", "txn",
@@ -475,7 +500,11 @@ RECIPES: dict[tuple[str, str], Callable[[_Injector, int], None]] = {
     ("fees", "missing_key"): _missing_key("fees", "fee_id"),
     ("fees", "bad_type"): _mutate("fees", "bad_type", "fee", [
         {"amount": "abc"}, {"fee_date": lambda r, inj: inj.bad_date()},
-    ], "currency = 'CNY'"),
+        *({"amount": v} for v in NON_FINITE_AMOUNTS),
+    ], "currency = 'CNY'", every_change=True),
+    ("fees", "out_of_range"): _mutate(
+        "fees", "out_of_range", "fee", [{"amount": v} for v in OUT_OF_RANGE_AMOUNTS],
+        "currency = 'CNY'", every_change=True),
     ("fees", "unknown_code"): _mutate("fees", "unknown_code", "fee", [{"fee_type": "magic"}],
                                       "currency = 'CNY'"),
     ("fees", "negative_amount"): _mutate("fees", "negative_amount", "fee",

@@ -11,6 +11,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from bank_tiering.generator import generate
 from bank_tiering.project import PROJECT_DIR, Settings, run_dbt, run_dbt_process
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
@@ -97,7 +98,6 @@ SERVED_SAMPLE = {"customers": 300, "months": 3, "seed": 42, "start_month": date(
 def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     """SERVED_SAMPLE generated, built (models and seeds; the data tests run elsewhere) in a
     dbt child process, and published to its serving file."""
-    from bank_tiering.generator import generate
     from bank_tiering.serving import publish
 
     workdir = tmp_path_factory.mktemp("served")
@@ -113,3 +113,36 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     assert code == 0, "dbt build of the served sample failed"
     publish(served.build_path, served.serving_path)
     return served
+
+
+def land_balances_daily(raw: Path) -> None:
+    """Re-land the balances as one file per day (INTERFACES.md §2 allows daily extracts):
+    the rows of one account-month then come from many files, which DuckDB scans on
+    different threads — the case where a floating-point sum depends on thread timing.
+    Rows whose date does not parse go to a file of their own."""
+    folder = raw / "balances"
+    con = duckdb.connect()
+    con.execute(f"create table landed as select * from read_parquet('{folder}/*.parquet')")
+    for path in folder.glob("*.parquet"):
+        path.unlink()
+    parsed = "try_cast(balance_date as date)"
+    days = [d for (d,) in con.execute(f"select distinct {parsed} from landed").fetchall()]
+    for day in days:
+        where = f"{parsed} = date '{day}'" if day is not None else f"{parsed} is null"
+        name = day.isoformat() if day is not None else "undated"
+        con.execute(f"copy (select * from landed where {where}) to '{folder / name}.parquet'")
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Path]:
+    """The whole project (models and every test) built on generated data with bad rows of
+    every kind injected (the generator's manifest says which), balances landed daily."""
+    raw = tmp_path_factory.mktemp("generated_raw")
+    generate(raw, customers=400, months=3, seed=11, start_month=date(2025, 1, 1),
+             bad_rows=60, progress=False)
+    land_balances_daily(raw)
+    build = Build(raw, tmp_path_factory.mktemp("generated_build"))
+    result = build.dbt("build")
+    assert result.success, "dbt build on generated data with bad rows failed"
+    return build, raw

@@ -329,7 +329,7 @@ def test_every_customer_month_matches_the_methodology(built, raw_dir: Path) -> N
     mismatches = []
     for key, exp in expected.items():
         for column in COMPONENTS:
-            if abs(got[key][column] - exp[column]) > TOLERANCE_CNY:
+            if abs(float(got[key][column]) - exp[column]) > TOLERANCE_CNY:
                 mismatches.append((key, column, got[key][column], exp[column]))
     assert not mismatches, f"{len(mismatches)} mismatches, e.g. {mismatches[:10]}"
 

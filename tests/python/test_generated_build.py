@@ -4,25 +4,17 @@ reconcile against the landed files, and the marts are populated."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 from conftest import Build
 
-from bank_tiering.generator import generate
 from bank_tiering.generator_bad_rows import expected_quarantine, load_manifest
 
 
 @pytest.fixture(scope="module")
-def generated_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Path]:
-    raw = tmp_path_factory.mktemp("generated_raw")
-    generate(raw, customers=400, months=3, seed=11, start_month=date(2025, 1, 1),
-             bad_rows=60, progress=False)
-    build = Build(raw, tmp_path_factory.mktemp("generated_build"))
-    result = build.dbt("build")
-    assert result.success, "dbt build on generated data with bad rows failed"
-    return build, raw
+def generated_build(generated_dirty: tuple[Build, Path]) -> tuple[Build, Path]:
+    return generated_dirty
 
 
 def test_quarantine_matches_the_injected_bad_rows(generated_build: tuple[Build, Path]) -> None:

@@ -64,9 +64,13 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
 }
 TABLES = list(EXPECTED_COLUMNS)
 REASONS = [
-    "missing_key", "bad_type", "unknown_code", "negative_amount", "date_order",
+    "missing_key", "bad_type", "out_of_range", "unknown_code", "negative_amount", "date_order",
     "exact_duplicate", "duplicate_key", "orphan_reference", "no_fx_rate",
 ]
+#: METHODOLOGY.md §13 and the seed defaults: |number| beyond the bound is out_of_range; the
+#: rates that multiply balances have their own bound.
+MAX_ABS_AMOUNT, MAX_ABS_RATE = 1e13, 1e6
+RATES = {"interest_rate", "ftp_rate", "cny_per_unit"}
 
 
 def source(d: Path, table: str) -> str:
@@ -300,8 +304,12 @@ def reference_quarantine(d: Path, parents: str = "raw") -> dict[tuple[str, str],
         keys = KEYS[t]
         missing = " OR ".join(f"nullif(trim(\"{k}\"), '') IS NULL" for k in keys)
         badtype = " OR ".join(
-            f'("{c}" IS NOT NULL AND {_typed(t, c)} IS NULL)'
+            f'("{c}" IS NOT NULL AND ({_typed(t, c)} IS NULL'
+            + (f" OR NOT isfinite({_typed(t, c)})" if ty == "DOUBLE" else "") + "))"
             for c, ty in EXPECTED_COLUMNS[t] if ty != "VARCHAR") or "false"
+        out_of_range = " OR ".join(
+            f"abs({_typed(t, c)}) > {MAX_ABS_RATE if c in RATES else MAX_ABS_AMOUNT}"
+            for c, ty in EXPECTED_COLUMNS[t] if ty == "DOUBLE") or "false"
         unknown = " OR ".join(
             f'("{c}" IS NOT NULL AND "{c}" NOT IN ({", ".join(repr(v) for v in vals)}))'
             for c, vals in CODES.get(t, {}).items()) or "false"
@@ -335,6 +343,7 @@ def reference_quarantine(d: Path, parents: str = "raw") -> dict[tuple[str, str],
             WITH base AS (
                 SELECT *, CASE WHEN {missing} THEN 'missing_key'
                                WHEN {badtype} THEN 'bad_type'
+                               WHEN {out_of_range} THEN 'out_of_range'
                                WHEN {unknown} THEN 'unknown_code'
                                WHEN {negative} THEN 'negative_amount'
                                WHEN {order_sql} THEN 'date_order' END AS early,

@@ -115,8 +115,8 @@ def test_tiers_and_loan_status_equal_an_independent_implementation(
 def test_quadrant_follows_from_contribution_and_score(built: tuple[Build, Path]) -> None:
     build, _ = built
     rows = build.query("""
-        select market_class, tier_code, cast(period_month as varchar), contribution,
-               bank_value_score, value_quadrant
+        select market_class, tier_code, cast(period_month as varchar),
+               cast(contribution as double), bank_value_score, value_quadrant
         from marts.fct_customer_segment
     """)
     groups: dict[tuple, list[float]] = {}

@@ -5,9 +5,10 @@
     every customer and period in which at least one of the customer's accounts is open
     on at least one day, with the period sums of its priced account-months by product
     family group (METHODOLOGY.md §1–2) in one pass, and the account cost — the
-    monthly cost of every account open on a day of the period. The component models
-    (int_customer_months_*) turn these sums into amounts. Incremental like
-    int_account_months_aggregated (incremental_start_month()). -#}
+    monthly cost of every account open on a day of the period. Every sum adds exact
+    DECIMAL summands (contribution_exact(), §13). fct_customer_contribution turns these
+    sums into amounts. Incremental like int_account_months_aggregated
+    (incremental_start_month()). -#}
 {%- set start_month = incremental_start_month() %}
 
 with
@@ -34,26 +35,34 @@ customer_periods as (
         days_in_period,
         count(*) as open_accounts,
         sum(case when is_open_at_period_end then 1 else 0 end) as open_accounts_at_period_end,
-        sum(case when {{ contribution_in_families('product_family', 'loan') }} then balance_cny_sum else 0 end)
-            as loan_balance_sum,
-        sum(case when {{ contribution_in_families('product_family', 'deposit') }} then balance_cny_sum else 0 end)
-            as deposit_balance_sum,
-        sum(case when {{ contribution_in_families('product_family', 'aum') }} then balance_cny_sum else 0 end)
-            as aum_balance_sum,
+        {%- for family_group in ['loan', 'deposit', 'aum'] %}
+        sum(case when {{ contribution_in_families('product_family', family_group) }} then balance_cny_sum else 0 end)
+            as {{ family_group }}_balance_sum,
+        {%- endfor %}
         sum(
-            case when {{ contribution_in_families('product_family', 'loan') }} then rate_spread_balance_sum else 0 end
+            case
+                when {{ contribution_in_families('product_family', 'loan') }}
+                    then {{ contribution_exact('rate_spread_balance_sum') }}
+                else 0
+            end
         ) as loan_rate_spread_balance_sum,
         sum(
             case
-                when {{ contribution_in_families('product_family', 'deposit') }} then rate_spread_balance_sum else 0
+                when {{ contribution_in_families('product_family', 'deposit') }}
+                    then {{ contribution_exact('rate_spread_balance_sum') }}
+                else 0
             end
         ) as deposit_rate_spread_balance_sum,
         sum(
-            case when {{ contribution_in_families('product_family', 'loan') }} then customer_rate_balance_sum else 0 end
+            case
+                when {{ contribution_in_families('product_family', 'loan') }}
+                    then {{ contribution_exact('customer_rate_balance_sum') }}
+                else 0
+            end
         ) as loan_customer_rate_balance_sum,
-        sum(risk_weighted_balance_sum) as risk_weighted_loan_balance_sum,
-        sum(expected_loss_balance_sum) as expected_loss_loan_balance_sum,
-        sum(monthly_account_cost) as account_cost,
+        sum({{ contribution_exact('risk_weighted_balance_sum') }}) as risk_weighted_loan_balance_sum,
+        sum({{ contribution_exact('expected_loss_balance_sum') }}) as expected_loss_loan_balance_sum,
+        sum({{ contribution_exact('monthly_account_cost') }}) as account_cost,
         sum(ftp_unpriced_days) as ftp_unpriced_days
     from int_account_months_priced
     group by

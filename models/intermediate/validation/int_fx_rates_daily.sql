@@ -1,7 +1,9 @@
+{{ config(materialized='table') }}
 {#- One row per currency and calendar day from its first fixing: the rate in force
     that day, i.e. the latest fixing on or before it (METHODOLOGY.md §1). Balances and
     fees join it by equality on (currency, day) instead of an as-of join. CNY has no
-    rows: its rate is 1. -#}
+    rows: its rate is 1. A table (small): the one pass over the balances probes it for
+    every row. -#}
 with
 
 stg_core__fx_rates as (

@@ -1,8 +1,10 @@
-{#- Transactions of validated accounts, with the owning customer (orphans quarantined, METHODOLOGY.md §9). -#}
+{#- Clean transactions of validated accounts, with the owning customer (METHODOLOGY.md §9):
+    the rows of int_transactions_checked without a reason. -#}
 with
 
-checked as (
-    {{ validated_transactions() }}
+int_transactions_checked as (
+    select * from {{ ref('int_transactions_checked') }}
+    where dq_reason_code is null
 ),
 
 final as (
@@ -17,8 +19,7 @@ final as (
         is_customer_initiated,
         txn_ts,
         txn_date
-    from checked
-    where dq_reason_code is null
+    from int_transactions_checked
 )
 
 select * from final

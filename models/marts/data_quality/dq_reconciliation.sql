@@ -1,7 +1,8 @@
 {#- One row per raw table (INTERFACES.md §3): rows landed (the landing manifest written
     when the run starts), rows that reached the clean model at the end of staging and
     validation, and rows quarantined. raw_rows = clean_rows + quarantined_rows must hold
-    (tested: nothing is lost, METHODOLOGY.md §9). -#}
+    (tested: nothing is lost, METHODOLOGY.md §9). The clean balances are counted from
+    their account-month sums (balance_days), never by scanning the balance rows. -#}
 {%- set tables = quarantine_tables() -%}
 
 with
@@ -18,7 +19,7 @@ clean_counts as (
     {%- for table_name, table in tables.items() %}
     select
         '{{ table_name }}' as source_table,
-        count(*) as clean_rows
+        cast({{ table.get('clean_rows', 'count(*)') }} as {{ dbt.type_bigint() }}) as clean_rows
     from {{ ref(table.clean) }}
     {%- if not loop.last %}
     union all

@@ -152,12 +152,12 @@ final as (
         cast(segments.activity_window_transactions as integer) as activity_window_transactions,
 
         -- balances and the value dimensions (§1, §5)
-        cast(segments.avg_aum as double) as avg_aum,
-        cast(segments.avg_loan_balance as double) as avg_loan_balance,
-        cast(segments.avg_deposit_balance as double) as avg_deposit_balance,
-        cast(segments.period_end_loan_balance as double) as period_end_loan_balance,
-        cast(segments.contribution as double) as contribution,
-        cast(segments.contribution_group_median as double) as contribution_group_median,
+        {{ contribution_money('segments.avg_aum') }} as avg_aum,
+        {{ contribution_money('segments.avg_loan_balance') }} as avg_loan_balance,
+        {{ contribution_money('segments.avg_deposit_balance') }} as avg_deposit_balance,
+        {{ contribution_money('segments.period_end_loan_balance') }} as period_end_loan_balance,
+        {{ contribution_money('segments.contribution') }} as contribution,
+        {{ contribution_money('segments.contribution_group_median') }} as contribution_group_median,
         cast(segments.is_contribution_high as boolean) as is_contribution_high,
         cast(segments.bank_value_score as double) as bank_value_score,
         cast(segments.is_bank_value_high as boolean) as is_bank_value_high,

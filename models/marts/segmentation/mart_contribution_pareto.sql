@@ -99,10 +99,10 @@ final as (
         concentration.market_class,
         market_class_labels.label_zh as market_class_label_zh,
         cast(concentration.customers as bigint) as customers,
-        cast(concentration.total_contribution as double) as total_contribution,
+        {{ contribution_money('concentration.total_contribution', 38) }} as total_contribution,
         cast(concentration.top_customer_share as double) as top_customer_share,
         cast(concentration.top_customers as bigint) as top_customers,
-        cast(concentration.top_customers_contribution as double) as top_customers_contribution,
+        {{ contribution_money('concentration.top_customers_contribution', 38) }} as top_customers_contribution,
         cast(
             case
                 when concentration.total_contribution > 0

@@ -62,11 +62,11 @@ final as (
         value_quadrant_labels.label_zh as value_quadrant_label_zh,
         cast(shares.customers as bigint) as customers,
         cast(shares.customer_share as double) as customer_share,
-        cast(shares.total_contribution as double) as total_contribution,
+        {{ contribution_money('shares.total_contribution', 38) }} as total_contribution,
         cast(shares.contribution_share as double) as contribution_share,
-        cast(shares.total_aum as double) as total_aum,
-        cast(shares.total_aum / shares.customers as double) as avg_aum,
-        cast(shares.total_contribution / shares.customers as double) as avg_contribution
+        {{ contribution_money('shares.total_aum', 38) }} as total_aum,
+        {{ contribution_money('shares.total_aum / shares.customers') }} as avg_aum,
+        {{ contribution_money('shares.total_contribution / shares.customers') }} as avg_contribution
     from shares
     left join code_labels as market_class_labels
         on market_class_labels.code_set = 'market_class'

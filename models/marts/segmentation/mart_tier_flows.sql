@@ -178,20 +178,20 @@ final as (
         flows.tier_code,
         tier_labels.label_zh as tier_label_zh,
         cast(flows.start_customers as bigint) as start_customers,
-        cast(flows.start_aum as double) as start_aum,
+        {{ contribution_money('flows.start_aum', 38) }} as start_aum,
         cast(flows.retained_customers as bigint) as retained_customers,
-        cast(flows.retained_start_aum as double) as retained_start_aum,
-        cast(flows.retained_end_aum as double) as retained_end_aum,
+        {{ contribution_money('flows.retained_start_aum', 38) }} as retained_start_aum,
+        {{ contribution_money('flows.retained_end_aum', 38) }} as retained_end_aum,
         cast(flows.lost_customers as bigint) as lost_customers,
-        cast(flows.lost_start_aum as double) as lost_start_aum,
+        {{ contribution_money('flows.lost_start_aum', 38) }} as lost_start_aum,
         cast(flows.gained_customers as bigint) as gained_customers,
-        cast(flows.gained_end_aum as double) as gained_end_aum,
+        {{ contribution_money('flows.gained_end_aum', 38) }} as gained_end_aum,
         cast(flows.end_customers as bigint) as end_customers,
-        cast(flows.end_aum as double) as end_aum,
+        {{ contribution_money('flows.end_aum', 38) }} as end_aum,
         cast(flows.end_customers - flows.start_customers as bigint) as net_customer_change,
-        cast(flows.end_aum - flows.start_aum as double) as net_aum_change,
-        cast(flows.start_aum / nullif(flows.start_customers, 0) as double) as start_avg_aum_per_customer,
-        cast(flows.end_aum / nullif(flows.end_customers, 0) as double) as end_avg_aum_per_customer
+        {{ contribution_money('flows.end_aum - flows.start_aum', 38) }} as net_aum_change,
+        {{ contribution_money('flows.start_aum / nullif(flows.start_customers, 0)') }} as start_avg_aum_per_customer,
+        {{ contribution_money('flows.end_aum / nullif(flows.end_customers, 0)') }} as end_avg_aum_per_customer
     from flows
     left join code_labels as flow_type_labels
         on flow_type_labels.code_set = 'flow_type'

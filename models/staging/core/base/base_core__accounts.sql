@@ -51,6 +51,7 @@ checked as (
         {{ first_failing_reason([
             ('account_id is null or customer_id is null', 'missing_key'),
             ('has_bad_type or open_date is null', 'bad_type'),
+            (is_out_of_range(['interest_rate'], 'max_abs_rate'), 'out_of_range'),
             (is_unknown_code('product_family', 'product_family')
                 ~ ' or product_family is null'
                 ~ ' or ' ~ is_unknown_code('risk_class', 'risk_class')

@@ -1,26 +1,18 @@
-{#- Every landed end-of-day balance row, typed and checked (`dq_reason_code` null =
-    clean). The large table: no text round trip when the Parquet column is typed, and
-    the duplicate checks run only for account-months base_core__balance_months_profiled
-    found holding a repeated day — when there is none, the rows stream through in one
-    pass. -#}
+{#- Every landed end-of-day balance row, typed, with its single-row reason
+    (`dq_reason_code` null = passed missing_key, bad_type, out_of_range and negative_amount;
+    METHODOLOGY.md §9, §13). The large table: ephemeral, so its one reader
+    (int_balance_months_profiled, per incremental window) and the quarantine re-read of the
+    affected account-months (int_balances_rechecked) each scan the landing files once,
+    filters on balance_date reaching the Parquet scan; no text round trip when the column
+    is typed. Duplicates and cross-table reasons are decided at account-month grain by
+    those two models, never by grouping 10⁸ rows by key. -#}
 {%- set landed = landed_column_types(raw_relation('balances')) -%}
 {%- set raw_names = ['account_id', 'balance_date', 'balance'] -%}
-{%- set columns = ['account_id', 'balance', 'balance_date'] -%}
-{%- set duplicated_months -%}
-    select account_id, balance_month
-    from {{ ref('base_core__balance_months_profiled') }}
-    where n_rows > n_distinct_days
-{%- endset -%}
-{%- set has_duplicates = true -%}
-{%- if execute -%}
-{%- set duplicated_count = run_query('select count(*) from (' ~ duplicated_months ~ ') as d') -%}
-{%- set has_duplicates = duplicated_count.columns[0].values()[0] > 0 -%}
-{%- endif -%}
 
 with
 
-base_core__balances_landed as {{ cte_not_materialized() }} (
-    select * from {{ ref('base_core__balances_landed') }}
+source as {{ cte_not_materialized() }} (
+    select * from {{ source('core', 'balances') }}
 ),
 
 renamed as {{ cte_not_materialized() }} (
@@ -40,31 +32,25 @@ renamed as {{ cte_not_materialized() }} (
 
         -- raw values for the quarantine record
         {{ raw_columns(raw_names) }}
-    from base_core__balances_landed
+    from source
 ),
 
 checked as {{ cte_not_materialized() }} (
     select
-        *,
-        cast({{ dbt.date_trunc('month', 'balance_date') }} as date) as balance_month,
+        account_id,
+        balance,
+        balance_date,
+        {{ contribution_month_start('balance_date') }} as period_month,
         {{ first_failing_reason([
             ('account_id is null or balance_date is null and not has_bad_type', 'missing_key'),
             ('has_bad_type or balance is null', 'bad_type'),
+            (is_out_of_range(['balance']), 'out_of_range'),
             ('balance < 0', 'negative_amount'),
-        ]) }} as dq_reason_code
+        ]) }} as dq_reason_code,
+        raw__account_id,
+        raw__balance_date,
+        raw__balance
     from renamed
-),
-
-{% if has_duplicates %}
-{{ flag_duplicates('checked', columns + prefixed('raw__', raw_names), ['account_id', 'balance_date'], columns,
-    duplicated_groups=duplicated_months, group_columns=['account_id', 'balance_month']) }}
-{% else %}
-duplicates_flagged as (
-    select
-        {% for c in columns + prefixed('raw__', raw_names) %}{{ c }},
-        {% endfor %}dq_reason_code
-    from checked
 )
-{% endif %}
 
-select * from duplicates_flagged
+select * from checked

@@ -83,6 +83,7 @@ checked as (
         {{ first_failing_reason([
             ('customer_id is null', 'missing_key'),
             ('has_bad_type or onboard_date is null', 'bad_type'),
+            (is_out_of_range(['annual_income', 'annual_sales', 'total_assets']), 'out_of_range'),
             ('customer_type is null or ' ~ is_unknown_code('customer_type', 'customer_type')
                 ~ ' or ' ~ is_unknown_code('gender', 'gender')
                 ~ ' or ' ~ is_unknown_code('occupation', 'occupation')

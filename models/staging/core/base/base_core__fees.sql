@@ -44,6 +44,7 @@ checked as (
         {{ first_failing_reason([
             ('fee_id is null or customer_id is null', 'missing_key'),
             ('has_bad_type or fee_date is null or amount is null', 'bad_type'),
+            (is_out_of_range(['amount']), 'out_of_range'),
             ('fee_type is null or ' ~ is_unknown_code('fee_type', 'fee_type')
                 ~ ' or currency is null', 'unknown_code'),
             ('amount < 0', 'negative_amount'),

@@ -39,6 +39,7 @@ checked as (
             ('product_family is null or ' ~ clean_string('raw__term_months') ~ ' is null or '
                 ~ clean_string('raw__effective_date') ~ ' is null', 'missing_key'),
             ('has_bad_type or ftp_rate is null', 'bad_type'),
+            (is_out_of_range(['ftp_rate'], 'max_abs_rate'), 'out_of_range'),
             (is_unknown_code('product_family', 'ftp_product_family'), 'unknown_code'),
             ('term_months < 0', 'negative_amount'),
         ]) }} as dq_reason_code

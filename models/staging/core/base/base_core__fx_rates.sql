@@ -36,6 +36,7 @@ checked as (
         {{ first_failing_reason([
             ('currency is null or ' ~ clean_string('raw__rate_date') ~ ' is null', 'missing_key'),
             ('has_bad_type or cny_per_unit is null', 'bad_type'),
+            (is_out_of_range(['cny_per_unit'], 'max_abs_rate'), 'out_of_range'),
             ('cny_per_unit <= 0', 'negative_amount'),
         ]) }} as dq_reason_code
     from renamed

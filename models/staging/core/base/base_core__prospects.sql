@@ -54,6 +54,8 @@ checked as (
         {{ first_failing_reason([
             ('prospect_id is null', 'missing_key'),
             ('has_bad_type', 'bad_type'),
+            (is_out_of_range(['annual_sales', 'total_assets', 'sales_growth_rate'] + score_names),
+                'out_of_range'),
             ("customer_type is null or customer_type not in ('corporate', 'institution')", 'unknown_code'),
             ('annual_sales < 0 or total_assets < 0 or ' ~ (score_names | join(' < 0 or ')) ~ ' < 0',
                 'negative_amount'),

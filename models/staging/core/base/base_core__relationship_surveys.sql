@@ -46,6 +46,7 @@ checked as (
         {{ first_failing_reason([
             ('customer_id is null or ' ~ clean_string('raw__survey_date') ~ ' is null', 'missing_key'),
             ('has_bad_type', 'bad_type'),
+            (is_out_of_range(['satisfaction_score', 'wallet_share']), 'out_of_range'),
             ('satisfaction_score < 0 or wallet_share < 0', 'negative_amount'),
         ]) }} as dq_reason_code
     from renamed
