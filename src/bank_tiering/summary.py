@@ -77,7 +77,8 @@ def summary_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     tiers = con.execute(
         f"""
         select tier_code, max(tier_label_zh), market_class, max(market_class_label_zh),
-            count(*), coalesce(sum(avg_aum), 0), coalesce(sum(contribution), 0)
+            count(*), cast(coalesce(sum(avg_aum), 0) as double),
+            cast(coalesce(sum(contribution), 0) as double)
         from {SEGMENT_TABLE}
         where period_month = ?
         group by market_class, tier_code
@@ -87,7 +88,8 @@ def summary_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     quadrants = con.execute(
         f"""
         select value_quadrant, max(value_quadrant_label_zh), null, null,
-            count(*), coalesce(sum(avg_aum), 0), coalesce(sum(contribution), 0)
+            count(*), cast(coalesce(sum(avg_aum), 0) as double),
+            cast(coalesce(sum(contribution), 0) as double)
         from {SEGMENT_TABLE}
         where period_month = ?
         group by value_quadrant
