@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 import duckdb
 
-from bank_tiering.project import Settings, raw_data_present, run_dbt_process
+from bank_tiering.project import Settings, models_out_of_sync, raw_data_present, run_dbt_process
 from bank_tiering.serving import PublishError
 from bank_tiering.serving import publish as publish_serving
 
@@ -78,6 +78,12 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
     if run_dbt_process(args, settings) != 0:
         click.echo("dbt build failed: see the messages above (logs/dbt.log has the detail).",
                    err=True)
+        stale = models_out_of_sync()
+        if stale and not full_refresh:
+            click.echo(f"The warehouse {settings.duckdb_path} holds incremental tables of an "
+                       f"earlier version of the project ({', '.join(stale)}: columns or types "
+                       "changed). Rebuild them once with:  .venv/bin/bank-tiering run "
+                       "--full-refresh", err=True)
         sys.exit(1)
     print_build_summary(settings.duckdb_path)
     _publish(settings.duckdb_path, settings.serving_path)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import subprocess
@@ -87,6 +88,18 @@ def run_dbt_process(args: list[str], settings: Settings) -> int:
     dbt = Path(sys.executable).with_name("dbt")
     log.info("dbt %s", " ".join(args))
     return subprocess.call([str(dbt), *args, *_project_args()])
+
+
+def models_out_of_sync(target_dir: Path = PROJECT_DIR / "target") -> list[str]:
+    """Incremental models the last dbt run refused because their stored columns or types
+    differ from the model's (`on_schema_change: fail`): a warehouse built by an earlier
+    version of the project, which a `--full-refresh` rebuilds."""
+    try:
+        results = json.loads((target_dir / "run_results.json").read_text())["results"]
+    except (OSError, ValueError, KeyError):
+        return []
+    return [r["unique_id"].rsplit(".", 1)[-1] for r in results
+            if r.get("status") == "error" and "out of sync" in (r.get("message") or "")]
 
 
 def run_dbt(args: list[str], settings: Settings) -> dbtRunnerResult:
