@@ -149,6 +149,17 @@
     end
 {%- endmacro %}
 
+{# The line of a tier for a customer (METHODOLOGY.md §4–5, §10): the line of the tier in
+   `lines_alias` (int_tier_lines_resolved, the customer's branch), except for a tier decided
+   by annual sales, whose line is the large-enterprise floor of the customer's industry
+   section, held by the customer's relation. #}
+{% macro governance_tier_line(families_alias, lines_alias, relation_name) -%}
+    case
+        when {{ families_alias }}.tier_basis = 'annual_sales' then {{ relation_name }}.large_min_annual_sales
+        else {{ lines_alias }}.tier_line_value
+    end
+{%- endmacro %}
+
 {# A money amount as published (§13): rounded to 0.01, DECIMAL(18, 2), from a double or a
    decimal input alike, so comparisons at a boundary are exact. #}
 {% macro governance_money(expression) -%}

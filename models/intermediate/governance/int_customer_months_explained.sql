@@ -71,11 +71,8 @@ bases as (
         assessed_families.tier_basis,
         next_families.tier_code as next_tier_code,
         {{ governance_basis_amount('assessed_families.tier_basis', 'int_customer_months_classified') }} as basis_value,
-        case
-            when assessed_families.tier_basis = 'annual_sales'
-                then int_customer_months_classified.large_min_annual_sales
-            else assessed_lines.tier_line_value
-        end as line_value,
+        {{ governance_tier_line('assessed_families', 'assessed_lines', 'int_customer_months_classified') }}
+            as line_value,
         next_lines.tier_line_value as next_line_value
     from int_customer_months_classified
     left join tier_families as assessed_families

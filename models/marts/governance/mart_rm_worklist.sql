@@ -107,15 +107,11 @@ tier_references as (
         service_families.tier_rank as service_tier_rank,
         previous_families.tier_family as previous_service_tier_family,
         previous_families.tier_rank as previous_service_tier_rank,
-        case
-            when service_families.tier_basis = 'annual_sales' then customer_months.large_min_annual_sales
-            else {{ governance_money('service_lines.tier_line_value') }}
-        end as service_tier_line_value,
+        {{ governance_money(governance_tier_line('service_families', 'service_lines', 'customer_months')) }}
+            as service_tier_line_value,
         {{ governance_basis_amount('service_families.tier_basis', 'customer_months') }} as service_tier_basis_value,
-        case
-            when previous_families.tier_basis = 'annual_sales' then customer_months.large_min_annual_sales
-            else {{ governance_money('previous_lines.tier_line_value') }}
-        end as previous_tier_line_value,
+        {{ governance_money(governance_tier_line('previous_families', 'previous_lines', 'customer_months')) }}
+            as previous_tier_line_value,
         {{ governance_basis_amount('previous_families.tier_basis', 'customer_months') }} as previous_tier_basis_value
     from customer_months
     left join tier_families as service_families
