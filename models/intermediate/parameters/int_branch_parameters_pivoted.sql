@@ -4,7 +4,7 @@
 {%- set parameter_names = [] -%}
 {%- if execute -%}
 {%- set names_query -%}
-select distinct parameter_name from {{ ref('scalar_parameters') }} order by parameter_name
+select distinct parameter_name from {{ ref('int_scalar_parameters_resolved') }} order by parameter_name
 {%- endset -%}
 {%- set parameter_names = run_query(names_query).columns[0].values() -%}
 {%- endif -%}
@@ -24,5 +24,3 @@ final as (
 )
 
 select * from final
-
--- depends_on: {{ ref('scalar_parameters') }}
