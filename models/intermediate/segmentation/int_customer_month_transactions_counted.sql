@@ -6,6 +6,17 @@
     customer are joined to the customer-months by customer and date range (an equi-join
     on customer_id with a range filter, no correlated subquery). -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
+{#- An incremental run reads the transactions its windows reach: after the window's first
+    day less the longest activity or dormancy window of any branch (§7). -#}
+{%- set look_back_filter -%}
+{%- if start_month is not none %} and txn_date > (
+        select min({{ segmentation_days_before(
+            'greatest(activity_window_days, dormant_window_days, 1)',
+            "cast('" ~ start_month ~ "' as date)") }})
+        from {{ ref('int_branch_parameters_pivoted') }}
+    )
+{%- endif -%}
+{%- endset %}
 with
 
 int_transactions_validated as (
@@ -13,18 +24,7 @@ int_transactions_validated as (
         customer_id,
         txn_date
     from {{ ref('int_transactions_validated') }}
-    where
-        is_customer_initiated
-        {%- if start_month is not none %}
-        -- an incremental run: the transactions its windows reach, i.e. after the window's
-        -- first day less the longest activity or dormancy window of any branch (§7)
-        and txn_date > (
-            select min({{ segmentation_days_before(
-                'greatest(activity_window_days, dormant_window_days, 1)',
-                "cast('" ~ start_month ~ "' as date)") }})
-            from {{ ref('int_branch_parameters_pivoted') }}
-        )
-        {%- endif %}
+    where is_customer_initiated{{ look_back_filter }}
 ),
 
 int_customer_months_joined as (

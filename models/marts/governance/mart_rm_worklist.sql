@@ -16,6 +16,7 @@
     before); the window's months are cleared first (a month whose lists became empty loses
     its old rows). -#}
 {%- set start_month = incremental_start_month() %}
+{%- set read_filter = incremental_period_filter(start_month, look_back='year_start_base') %}
 with
 
 fct_customer_segment as (
@@ -36,7 +37,7 @@ fct_customer_segment as (
         tier_basis_value,
         next_tier_code,
         next_tier_line_value
-    from {{ ref('fct_customer_segment') }}{{ incremental_period_filter(start_month, look_back='year_start_base') }}
+    from {{ ref('fct_customer_segment') }}{{ read_filter }}
 ),
 
 int_customer_months_classified as (
@@ -45,7 +46,7 @@ int_customer_months_classified as (
         period_month,
         annual_sales,
         large_min_annual_sales
-    from {{ ref('int_customer_months_classified') }}{{ incremental_period_filter(start_month, look_back='year_start_base') }}
+    from {{ ref('int_customer_months_classified') }}{{ read_filter }}
 ),
 
 tier_families as (
