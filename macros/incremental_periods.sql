@@ -34,7 +34,11 @@
                 cast(max(last_clean_balance_date) as {{ dbt.type_string() }}),
                 cast({{ contribution_month_end("cast('" ~ start ~ "' as date)") }} as {{ dbt.type_string() }}),
                 cast({{ dbt.dateadd('month', '1', "cast('" ~ start ~ "' as date)") }} as date),
+                {%- if profile_marks_invocations(profile) %}
                 max(case when profiled_in_invocation = '{{ invocation_id }}' then 1 else 0 end)
+                {%- else %}
+                0
+                {%- endif %}
             from {{ profile }}
             where period_month = cast('{{ start }}' as date)
         {%- endset -%}
@@ -108,6 +112,18 @@
         {{ return(none if rewritten is none else (rewritten | string | trim)) }}
     {%- endfor -%}
     {{ return(none) }}
+{% endmacro %}
+
+{# Whether the stored int_balance_months_profiled has profiled_in_invocation (a warehouse
+   built by an earlier project version has not: its profile then stops the run with the
+   out-of-sync message, which `bank-tiering run` turns into a --full-refresh hint, instead
+   of every model failing on a missing column). #}
+{% macro profile_marks_invocations(profile) %}
+    {%- for column in adapter.get_columns_in_relation(profile)
+        if column.name | lower == 'profiled_in_invocation' -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
 {% endmacro %}
 
 {# The relation of int_balance_months_profiled when it exists in the warehouse (none

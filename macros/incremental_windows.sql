@@ -50,7 +50,7 @@
     {%- endif -%}
     {%- set starts = [] -%}
     {%- set profile = balance_profile_relation() -%}
-    {%- if profile is not none -%}
+    {%- if profile is not none and profile_marks_invocations(profile) -%}
         {%- set written_query -%}
             select cast(min(period_month) as {{ dbt.type_string() }})
             from {{ profile }}
