@@ -3,9 +3,11 @@
    It is the earlier of
    - the latest period_month already in {{ this }} — unless the balances of that month
      reached its last day when it was loaded (int_balance_months_profiled records the
-     latest clean balance date of every account-month): a complete month is kept, the
-     run starts with the month after it; a month loaded while still partial is
-     recomputed; and
+     latest clean balance date of every account-month) and the profile did not rewrite
+     that month in this dbt invocation: a complete month is kept, the run starts with the
+     month after it; a month loaded while still partial is recomputed (the profile, run
+     first, rewrites it complete — its rows carry profiled_in_invocation, so the models
+     after it still see it as rewritten and recompute it too); and
    - var('reprocess_from_month') when set ('YYYY-MM-01'): restated inputs of earlier
      months are picked up from there on.
    Every period on or after it is recomputed; earlier ones are kept as they are. So
@@ -31,12 +33,18 @@
             select
                 cast(max(last_clean_balance_date) as {{ dbt.type_string() }}),
                 cast({{ contribution_month_end("cast('" ~ start ~ "' as date)") }} as {{ dbt.type_string() }}),
-                cast({{ dbt.dateadd('month', '1', "cast('" ~ start ~ "' as date)") }} as date)
+                cast({{ dbt.dateadd('month', '1', "cast('" ~ start ~ "' as date)") }} as date),
+                {%- if profile_marks_invocations(profile) %}
+                max(case when profiled_in_invocation = '{{ invocation_id }}' then 1 else 0 end)
+                {%- else %}
+                0
+                {%- endif %}
             from {{ profile }}
             where period_month = cast('{{ start }}' as date)
         {%- endset -%}
         {%- set complete = run_query(complete_query).rows[0] -%}
-        {%- if complete[0] is not none and (complete[0] | string | trim) == (complete[1] | string | trim) -%}
+        {%- if complete[0] is not none and (complete[0] | string | trim) == (complete[1] | string | trim)
+            and complete[3] != 1 -%}
             {%- set start = complete[2] | string | trim -%}
         {%- endif -%}
     {%- endif -%}
@@ -104,6 +112,18 @@
         {{ return(none if rewritten is none else (rewritten | string | trim)) }}
     {%- endfor -%}
     {{ return(none) }}
+{% endmacro %}
+
+{# Whether the stored int_balance_months_profiled has profiled_in_invocation (a warehouse
+   built by an earlier project version has not: its profile then stops the run with the
+   out-of-sync message, which `bank-tiering run` turns into a --full-refresh hint, instead
+   of every model failing on a missing column). #}
+{% macro profile_marks_invocations(profile) %}
+    {%- for column in adapter.get_columns_in_relation(profile)
+        if column.name | lower == 'profiled_in_invocation' -%}
+        {{ return(true) }}
+    {%- endfor -%}
+    {{ return(false) }}
 {% endmacro %}
 
 {# The relation of int_balance_months_profiled when it exists in the warehouse (none

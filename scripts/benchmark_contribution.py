@@ -14,7 +14,11 @@ average before/after every figure — the machine may be shared):
    The same models and seeds alone (tests excluded) into another one: the data work.
 5. ``whole build``: ``dbt build`` (every model and test) into another fresh warehouse.
 6. ``+1 month``: one more month landed (same seed: the first months are identical), then
-   the three builds again, incrementally, on their warehouses.
+   the three builds again, incrementally, on their warehouses; and the whole build's
+   increment once more from the same starting warehouse without the unit tests
+   (``--exclude-resource-type unit_test``: a production month-end — the unit tests check
+   the code on fixed YAML inputs, CI runs them). Each dbt build prints its thread seconds
+   by kind (models, data tests, unit tests, seeds) from run_results.json.
 
 Targets (issue 9): +contribution ≤ 2× the script and ≤ 2 GB; whole build ≤ 3× the script;
 +1 month ≤ 15 % of the full build. dbt runs with 2 threads and the profile's defaults
@@ -67,6 +71,7 @@ class Measurement:
     load_before: float
     load_after: float
     node_seconds: dict[str, float] = field(default_factory=dict)
+    kind_seconds: dict[str, float] = field(default_factory=dict)
 
 
 class PeakRss:
@@ -165,7 +170,10 @@ class Warehouse:
         results = target / "run_results.json"
         if results.exists() and args[0] == "build":
             for r in json.loads(results.read_text())["results"]:
-                m.node_seconds[r["unique_id"].split(".", 2)[-1]] = float(r["execution_time"] or 0)
+                seconds = float(r["execution_time"] or 0)
+                m.node_seconds[r["unique_id"].split(".", 2)[-1]] = seconds
+                kind = r["unique_id"].split(".", 1)[0]
+                m.kind_seconds[kind] = m.kind_seconds.get(kind, 0.0) + seconds
         return m
 
 
@@ -225,7 +233,8 @@ def _line(m: Measurement, ref: Measurement | None = None) -> str:
 
 def _slowest(m: Measurement, n: int = 6) -> str:
     top = sorted(((t, k) for k, t in m.node_seconds.items()), reverse=True)[:n]
-    return ", ".join(f"{k} {t:.1f} s" for t, k in top)
+    kinds = ", ".join(f"{k} {t:.1f} s" for k, t in sorted(m.kind_seconds.items()) if t >= 0.05)
+    return ", ".join(f"{k} {t:.1f} s" for t, k in top) + f"\n   thread seconds by kind: {kinds}"
 
 
 def main() -> None:
@@ -315,10 +324,20 @@ def main() -> None:
             print(f"   = {models_next.wall_s / fct_models.wall_s:.0%} of the full models-only run; "
                   f"slowest: {_slowest(models_next)}")
             if full is not None:
+                before = whole.dir / "before_next_month.duckdb"
+                shutil.copyfile(whole.path, before)
                 whole_next = whole.dbt("+1 month, whole build", "build")
                 report(whole_next, script)
                 print(f"   = {whole_next.wall_s / full.wall_s:.0%} of the whole full build; "
                       f"slowest: {_slowest(whole_next)}")
+                # the same increment from the same warehouse, without the unit tests
+                whole.reset()
+                before.replace(whole.path)
+                production = whole.dbt("+1 month, whole, no unit tests", "build",
+                                       "--exclude-resource-type", "unit_test")
+                report(production, script)
+                print(f"   = {production.wall_s / full.wall_s:.0%} of the whole full build; "
+                      f"slowest: {_slowest(production)}")
         print("\n" + "\n".join(rows))
     finally:
         if temporary:

@@ -1,16 +1,22 @@
-"""Incremental runs of the contribution engine equal a full refresh.
+"""Incremental runs of the whole build equal a full refresh.
 
-The raw landing grows month by month as it would in production — a partial month first,
+The raw landing grows month by month as it would in production — December 2024, January
+and a partial February first,
 then the rest of it and a new month, then a restatement of an old month, then another
 month whose transactions repeat a February transaction id (the transactions' window and
 the facts fed by them must reach back to February: checked right after that step) — and
 after each step
-``fct_customer_contribution`` (and the account- and customer-month tables it is built
-from, the one pass over the balances, its quarantine re-read, the transactions check and
-the data-quality tables) is built incrementally. Every month lands with bad
-balance rows (NaN, an extra copy, an orphan). The result must equal
-``dbt build --full-refresh`` of the final landing exactly, value for value: the sums are
-exact DECIMALs (METHODOLOGY.md §13). Only dq_quarantine's audit timestamp may differ.
+every model is built incrementally: ``fct_customer_contribution`` (and the account- and
+customer-month tables it is built from, the one pass over the balances, its quarantine
+re-read, the transactions check and the data-quality tables) and the segmentation and
+governance chain (every customer-month table, the service-tier state machine, the
+segment, flow, Pareto and summary marts and the RM worklists: their look-backs — the
+month before for mom flows, growth and declining, the December before for ytd flows and
+lost_since_year_start — reach before the window, since the landing crosses a year end).
+Every month lands with bad balance rows (NaN, an extra copy, an orphan). The result must
+equal ``dbt build --full-refresh`` of the same landing exactly, value for value, after
+the step that completes the partial month and at the end: the sums are exact DECIMALs
+(METHODOLOGY.md §13). Only dq_quarantine's audit timestamp may differ.
 """
 
 from __future__ import annotations
@@ -25,15 +31,14 @@ from conftest import Build
 
 from bank_tiering.generator import generate
 
-MONTHS = ("2025-01", "2025-02", "2025-03", "2025-04")
+MONTHS = ("2024-12", "2025-01", "2025-02", "2025-03", "2025-04")
 SELECT = (
-    "--select",
-    "+fct_customer_contribution",
-    "+dq_reconciliation",
     "--exclude",
     "resource_type:test",
     "resource_type:unit_test",
 )
+# the contribution chain alone (the limitation test below)
+CONTRIBUTION_SELECT = ("--select", "+fct_customer_contribution", *SELECT)
 TABLES = {
     "marts.fct_customer_contribution": ("customer_id", "period_month"),
     "intermediate.int_account_months_aggregated": ("account_id", "period_month"),
@@ -43,8 +48,23 @@ TABLES = {
     "intermediate.int_transactions_checked": None,
     "data_quality.dq_quarantine": None,
     "data_quality.dq_reconciliation": ("source_table",),
+    "intermediate.int_customer_month_positions_aggregated": ("customer_id", "period_month"),
+    "intermediate.int_customer_month_transactions_counted": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_joined": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_classified": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_profiled": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_scored": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_valued": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_service_tiered": ("customer_id", "period_month"),
+    "intermediate.int_customer_months_explained": ("customer_id", "period_month"),
+    "marts.fct_customer_segment": ("customer_id", "period_month"),
+    "marts.mart_segment_summary": ("period_month", "market_class", "tier_code", "value_quadrant"),
+    "marts.mart_contribution_pareto": ("period_month", "market_class"),
+    "marts.mart_tier_flows": ("flow_type", "period_month", "market_class", "tier_code"),
+    "marts.mart_rm_worklist": ("period_month", "list_code", "customer_id"),
+    "marts.fct_prospect_quadrant": ("prospect_id",),
 }
-AUDIT_COLUMNS = {"detected_at", "checked_in_invocation"}
+AUDIT_COLUMNS = {"detected_at", "checked_in_invocation", "profiled_in_invocation"}
 
 
 def _land(source: Path, landing: Path, months: dict[str, str | None],
@@ -113,7 +133,8 @@ def _restate_first_month(landing: Path) -> None:
     fees = landing / "fees.parquet"
     fixed = landing / "fees.fixed.parquet"
     duckdb.execute(
-        f"copy (select * replace (case when fee_date < date '2025-02-01' then amount * 2 "
+        f"copy (select * replace (case when fee_date >= date '2025-01-01' "
+        f"and fee_date < date '2025-02-01' then amount * 2 "
         f"else amount end as amount) from read_parquet('{fees}')) to '{fixed}' (format parquet)"
     )
     fixed.replace(fees)
@@ -158,7 +179,7 @@ def source(tmp_path_factory: pytest.TempPathFactory) -> Path:
         customers=200,
         months=len(MONTHS),
         seed=23,
-        start_month=date(2025, 1, 1),
+        start_month=date(2024, 12, 1),
         progress=False,
     )
     return raw
@@ -169,17 +190,22 @@ def builds(source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Buil
     landing = tmp_path_factory.mktemp("contribution_incremental_landing") / "raw"
     incremental = Build(landing, tmp_path_factory.mktemp("contribution_incremental"))
 
-    # 1. January and the first ten days of February.
-    _land(source, landing, {"2025-01": None, "2025-02": "2025-02-10"})
+    # 1. December, January and the first ten days of February.
+    _land(source, landing, {"2024-12": None, "2025-01": None, "2025-02": "2025-02-10"})
     assert incremental.dbt("build", *SELECT).success
     first = incremental.query("select max(period_month) from marts.fct_customer_contribution")
     assert first == [(date(2025, 2, 1),)]
 
     # 2. The rest of February (the partial month is recomputed), its bad rows corrected,
-    #    and March.
-    _land(source, landing, {"2025-01": None, "2025-02": None, "2025-03": None},
+    #    and March: equal to a full refresh of this landing.
+    _land(source, landing, {"2024-12": None, "2025-01": None, "2025-02": None, "2025-03": None},
           corrected=("2025-02",))
     assert incremental.dbt("build", *SELECT).success
+    completed = Build(landing, tmp_path_factory.mktemp("contribution_full_refresh_completed"))
+    assert completed.dbt("build", *SELECT, "--full-refresh").success
+    for table, keys in TABLES.items():
+        _assert_same(_rows(incremental, table, keys), _rows(completed, table, keys),
+                     f"after the partial month completed, {table}")
 
     # 3. A restatement of January picked up through reprocess_from_month.
     _restate_first_month(landing)
@@ -225,7 +251,8 @@ def test_every_month_has_quarantined_balances(builds: tuple[Build, Build]) -> No
         "where dq_reason_code is not null group by 1 order by 1"
     )
     # February's bad rows were corrected by its second landing: none left
-    assert [(m, n) for m, n in months] == [(date(2025, m, 1), 3) for m in (1, 3, 4)]
+    assert [(m, n) for m, n in months] == [
+        (date(2024, 12, 1), 3), *((date(2025, m, 1), 3) for m in (1, 3, 4))]
 
 
 def test_every_month_is_loaded(builds: tuple[Build, Build]) -> None:
@@ -233,7 +260,7 @@ def test_every_month_is_loaded(builds: tuple[Build, Build]) -> None:
     months = incremental.query(
         "select distinct period_month from marts.fct_customer_contribution order by 1"
     )
-    assert [m for (m,) in months] == [date(2025, m, 1) for m in range(1, 5)]
+    assert [m for (m,) in months] == [date(2024, 12, 1), *(date(2025, m, 1) for m in range(1, 5))]
 
 
 def test_without_reprocess_a_restated_month_is_kept(
@@ -244,20 +271,22 @@ def test_without_reprocess_a_restated_month_is_kept(
     reprocess_from_month (or --full-refresh) says otherwise."""
     landing = tmp_path_factory.mktemp("contribution_restated_landing") / "raw"
     build = Build(landing, tmp_path_factory.mktemp("contribution_restated"))
-    _land(source, landing, {"2025-01": None, "2025-02": None})
-    assert build.dbt("build", *SELECT).success
+    _land(source, landing, {"2024-12": None, "2025-01": None, "2025-02": None})
+    assert build.dbt("build", *CONTRIBUTION_SELECT).success
     before = build.query(
         "select sum(fee_income) from marts.fct_customer_contribution "
         "where period_month = date '2025-01-01'"
     )
     _restate_first_month(landing)
-    assert build.dbt("build", *SELECT).success
+    assert build.dbt("build", *CONTRIBUTION_SELECT).success
     kept = build.query(
         "select sum(fee_income) from marts.fct_customer_contribution "
         "where period_month = date '2025-01-01'"
     )
     assert kept == before
-    assert build.dbt("build", *SELECT, "--vars", "{reprocess_from_month: '2025-01-01'}").success
+    assert build.dbt(
+        "build", *CONTRIBUTION_SELECT, "--vars", "{reprocess_from_month: '2025-01-01'}"
+    ).success
     restated = build.query(
         "select sum(fee_income) from marts.fct_customer_contribution "
         "where period_month = date '2025-01-01'"

@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Why each customer-month has its assessed tier and value quadrant (METHODOLOGY.md §10,
     doc `tier_explanation_rule`): the basis that decided the tier, its value, the tier's
     lower line and the next higher tier's line of the same basis, the gap to it, and one
     Chinese sentence each for the tier and the quadrant naming the values and the lines or
     medians they were compared with (money in 万元, two decimals). Lines are the customer's
     branch's (§6). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_classified as (
@@ -22,7 +23,7 @@ int_customer_months_classified as (
         sme_industry_prefix,
         meets_sme_floors,
         contribution
-    from {{ ref('int_customer_months_classified') }}
+    from {{ ref('int_customer_months_classified') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_valued as (
@@ -31,7 +32,7 @@ int_customer_months_valued as (
         period_month,
         contribution_group_median,
         is_contribution_high
-    from {{ ref('int_customer_months_valued') }}
+    from {{ ref('int_customer_months_valued') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_scored as (
@@ -39,7 +40,7 @@ int_customer_months_scored as (
         customer_id,
         period_month,
         bank_value_score
-    from {{ ref('int_customer_months_scored') }}
+    from {{ ref('int_customer_months_scored') }}{{ incremental_period_filter(start_month) }}
 ),
 
 tier_families as (

@@ -1,7 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- One row per customer × period_month with at least one account open on a day of the
     period: what the customer holds on the period's last day (METHODOLOGY.md §3, §5, §7).
     Reads the account-month aggregate, never the daily balances. -#}
+{%- set start_month = incremental_start_month() %}
 with
 
 int_account_months_aggregated as (
@@ -12,7 +13,7 @@ int_account_months_aggregated as (
         product_family,
         period_end_balance_cny,
         is_open_at_period_end
-    from {{ ref('int_account_months_aggregated') }}
+    from {{ ref('int_account_months_aggregated') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_accounts_validated as (

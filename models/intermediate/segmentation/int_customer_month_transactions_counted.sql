@@ -1,10 +1,22 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Customer-initiated transactions of every customer-month (METHODOLOGY.md §5, §7): in
     the period (activity sub-score), in the activity window and in the dormancy window.
     "The N days ending at period end" are the dates d with period_end − N < d ≤
     period_end (§7); a transaction's date is the date of its txn_ts. Daily counts per
     customer are joined to the customer-months by customer and date range (an equi-join
     on customer_id with a range filter, no correlated subquery). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
+{#- An incremental run reads the transactions its windows reach: after the window's first
+    day less the longest activity or dormancy window of any branch (§7). -#}
+{%- set look_back_filter -%}
+{%- if start_month is not none %} and txn_date > (
+        select min({{ segmentation_days_before(
+            'greatest(activity_window_days, dormant_window_days, 1)',
+            "cast('" ~ start_month ~ "' as date)") }})
+        from {{ ref('int_branch_parameters_pivoted') }}
+    )
+{%- endif -%}
+{%- endset %}
 with
 
 int_transactions_validated as (
@@ -12,7 +24,7 @@ int_transactions_validated as (
         customer_id,
         txn_date
     from {{ ref('int_transactions_validated') }}
-    where is_customer_initiated
+    where is_customer_initiated{{ look_back_filter }}
 ),
 
 int_customer_months_joined as (
@@ -21,7 +33,7 @@ int_customer_months_joined as (
         period_month,
         period_end,
         parameter_branch_id
-    from {{ ref('int_customer_months_joined') }}
+    from {{ ref('int_customer_months_joined') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_branch_parameters_pivoted as (

@@ -1,10 +1,11 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Classification and tier of every customer-month (METHODOLOGY.md §3–4), every
     threshold from the branch-resolved seeds (§6). Carries the spine's columns on. -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_joined as (
-    select * from {{ ref('int_customer_months_joined') }}
+    select * from {{ ref('int_customer_months_joined') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_retail_tier_thresholds_resolved as (

@@ -1,9 +1,10 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- The customer-month spine of the segmentation (INTERFACES.md §3): one row per row of
     fct_customer_contribution (customer × period with an account open on ≥ 1 day), with
     the customer's attributes, the period end and the period-end positions. A left join
     keeps a spine row whose customer is unknown: its tier is then null and the coverage
     test fails loudly instead of the row vanishing. -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 fct_customer_contribution as (
@@ -15,7 +16,7 @@ fct_customer_contribution as (
         avg_deposit_balance,
         avg_aum,
         contribution
-    from {{ ref('fct_customer_contribution') }}
+    from {{ ref('fct_customer_contribution') }}{{ incremental_period_filter(start_month) }}
 ),
 
 stg_core__customers as (
@@ -40,7 +41,7 @@ stg_core__customers as (
 ),
 
 int_customer_month_positions_aggregated as (
-    select * from {{ ref('int_customer_month_positions_aggregated') }}
+    select * from {{ ref('int_customer_month_positions_aggregated') }}{{ incremental_period_filter(start_month) }}
 ),
 
 final as (

@@ -1,7 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Behaviour, lifecycle and profile of every customer-month (METHODOLOGY.md §7): activity
     level, lifecycle stage, age, income and occupation bands (retail) and risk grade
     (corporate, institution). Bands and windows come from the branch-resolved seeds (§6). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_classified as (
@@ -18,11 +19,11 @@ int_customer_months_classified as (
         close_date,
         open_accounts_at_period_end,
         has_high_risk_loan
-    from {{ ref('int_customer_months_classified') }}
+    from {{ ref('int_customer_months_classified') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_month_transactions_counted as (
-    select * from {{ ref('int_customer_month_transactions_counted') }}
+    select * from {{ ref('int_customer_month_transactions_counted') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_credit_ratings_validated as (

@@ -1,7 +1,8 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- The bank's value to the customer (银行对客户价值, METHODOLOGY.md §5): the nine
     sub-scores, each 0–100, and bank_value_score = their weighted sum with the branch's
     weights. Every cap, default and weight comes from the branch-resolved seeds (§6). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_joined as (
@@ -15,7 +16,7 @@ int_customer_months_joined as (
         avg_loan_balance,
         open_product_families,
         worst_loan_asset_quality_score
-    from {{ ref('int_customer_months_joined') }}
+    from {{ ref('int_customer_months_joined') }}{{ incremental_period_filter(start_month, look_back='previous_month') }}
 ),
 
 int_customer_month_transactions_counted as (
@@ -23,7 +24,7 @@ int_customer_month_transactions_counted as (
         customer_id,
         period_month,
         period_transactions
-    from {{ ref('int_customer_month_transactions_counted') }}
+    from {{ ref('int_customer_month_transactions_counted') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_relationship_surveys_validated as (
@@ -68,7 +69,8 @@ surveys_in_force as (
     from int_relationship_surveys_validated
 ),
 
--- Growth base: the same customer's avg_aum + avg_loan_balance in the calendar month before.
+-- Growth base: the same customer's avg_aum + avg_loan_balance in the calendar month before
+-- (an incremental run reads the month before its window for it).
 growth_bases as (
     select
         customer_id,
@@ -99,6 +101,8 @@ customer_months as (
     left join growth_bases
         on int_customer_months_joined.customer_id = growth_bases.customer_id
             and int_customer_months_joined.period_month = growth_bases.next_period_month
+    -- the window only: the month before it was read for its growth base
+    {{- incremental_period_filter(start_month, column='int_customer_months_joined.period_month') }}
 ),
 
 sub_scores as (

@@ -1,8 +1,9 @@
-{{ config(materialized='table') }}
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- The two value dimensions and the quadrant of every customer-month (METHODOLOGY.md §5):
     x = contribution, high when > 0 and ≥ the exact median contribution of the customer's
     (market_class, tier_code) group in the period (bank-wide, all branches together);
     y = bank_value_score, high from the branch's bank_value_high_min_score. -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_classified as (
@@ -13,7 +14,7 @@ int_customer_months_classified as (
         market_class,
         tier_code,
         contribution
-    from {{ ref('int_customer_months_classified') }}
+    from {{ ref('int_customer_months_classified') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_scored as (
@@ -21,7 +22,7 @@ int_customer_months_scored as (
         customer_id,
         period_month,
         bank_value_score
-    from {{ ref('int_customer_months_scored') }}
+    from {{ ref('int_customer_months_scored') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_branch_parameters_pivoted as (

@@ -40,7 +40,10 @@ final as (
         -- more rows than days among the rows that passed the single-row checks: a repeated
         -- (account_id, balance_date) key, exact_duplicate or duplicate_key (§9)
         landed_rows - row_check_failures > checked_days as has_repeated_days,
-        landed_rows > balance_days or landed_rows - row_check_failures > checked_days as needs_recheck
+        landed_rows > balance_days or landed_rows - row_check_failures > checked_days as needs_recheck,
+        -- the dbt invocation that wrote the row: a month rewritten by this run (e.g. a
+        -- partial month now complete) is recomputed downstream (incremental_start_month)
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as profiled_in_invocation
     from profiled
 )
 

@@ -1,3 +1,8 @@
+{{ config(
+    materialized='incremental',
+    pre_hook="{{ clear_incremental_window('period_month') }}",
+    **incremental_by_month('period_month')
+) }}
 {#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, INTERFACES.md §3),
     grain period_month × list_code × customer_id, every period (doc `rm_worklist_rule`):
     near_upgrade, on_watch, downgraded, lost_since_year_start, declining. Watched tiers
@@ -5,7 +10,13 @@
     DECIMAL on published amounts (0.01), so exactly 0.9 × a line is near_upgrade and a fall
     of exactly 20 % is declining whatever binary floating point would say. priority ranks
     the rows of a list in a period and branch by avg_aum, highest first, ties by
-    customer_id. -#}
+    customer_id. Incremental by month: a run writes the periods from
+    incremental_start_month() on and reads the customer-months from the December before the
+    first one's year (lost_since_year_start compares with it, declining with the month
+    before); the window's months are cleared first (a month whose lists became empty loses
+    its old rows). -#}
+{%- set start_month = incremental_start_month() %}
+{%- set read_filter = incremental_period_filter(start_month, look_back='year_start_base') %}
 with
 
 fct_customer_segment as (
@@ -26,7 +37,7 @@ fct_customer_segment as (
         tier_basis_value,
         next_tier_code,
         next_tier_line_value
-    from {{ ref('fct_customer_segment') }}
+    from {{ ref('fct_customer_segment') }}{{ read_filter }}
 ),
 
 int_customer_months_classified as (
@@ -35,7 +46,7 @@ int_customer_months_classified as (
         period_month,
         annual_sales,
         large_min_annual_sales
-    from {{ ref('int_customer_months_classified') }}
+    from {{ ref('int_customer_months_classified') }}{{ read_filter }}
 ),
 
 tier_families as (
@@ -297,7 +308,7 @@ prioritised as (
                 listed.avg_aum desc,
                 listed.customer_id asc
         ) as priority
-    from listed
+    from listed{{ incremental_period_filter(start_month, column='listed.period_month') }}
 ),
 
 final as (

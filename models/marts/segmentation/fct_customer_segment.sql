@@ -1,32 +1,34 @@
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- One row per customer × period_month of fct_customer_contribution (INTERFACES.md §3):
     classification and assessed tier (METHODOLOGY.md §3–4), value dimensions and quadrant
     (§5), behaviour and profile (§7), service tier, grace and override (§10), the
     explanation of tier and quadrant (§10) and the service strategy of the service tier,
     with a Chinese label beside every code. -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 int_customer_months_classified as (
-    select * from {{ ref('int_customer_months_classified') }}
+    select * from {{ ref('int_customer_months_classified') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_profiled as (
-    select * from {{ ref('int_customer_months_profiled') }}
+    select * from {{ ref('int_customer_months_profiled') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_scored as (
-    select * from {{ ref('int_customer_months_scored') }}
+    select * from {{ ref('int_customer_months_scored') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_valued as (
-    select * from {{ ref('int_customer_months_valued') }}
+    select * from {{ ref('int_customer_months_valued') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_service_tiered as (
-    select * from {{ ref('int_customer_months_service_tiered') }}
+    select * from {{ ref('int_customer_months_service_tiered') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_explained as (
-    select * from {{ ref('int_customer_months_explained') }}
+    select * from {{ ref('int_customer_months_explained') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_service_strategies_resolved as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Concentration of contribution (二八定律) per period_month × market_class
     (INTERFACES.md §3): the share of the net contribution earned by the top
     pareto_top_customer_share (20 %) of customers — the ceil(0.2 × n) customers with the
@@ -6,6 +7,7 @@
     cumulative contribution (ranked the same way) reaches 0.8 × the net total. Both shares
     are null when the net total is ≤ 0 (a share of a loss is not meaningful); the counts
     and totals are still reported. Parameters: branch `*` of int_branch_parameters_pivoted. -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 fct_customer_segment as (
@@ -14,7 +16,7 @@ fct_customer_segment as (
         period_month,
         market_class,
         contribution
-    from {{ ref('fct_customer_segment') }}
+    from {{ ref('fct_customer_segment') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_branch_parameters_pivoted as (

@@ -1,7 +1,9 @@
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Customers, contribution and AUM per period_month × market_class × tier_code ×
     value_quadrant (METHODOLOGY.md §4–5). contribution_share = the segment's contribution
     ÷ the net contribution of its period × market_class (signed: the shares of a
     period × market_class sum to 1; null when that net total is 0). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 fct_customer_segment as (
@@ -12,7 +14,7 @@ fct_customer_segment as (
         value_quadrant,
         contribution,
         avg_aum
-    from {{ ref('fct_customer_segment') }}
+    from {{ ref('fct_customer_segment') }}{{ incremental_period_filter(start_month) }}
 ),
 
 code_labels as (

@@ -1,3 +1,4 @@
+{{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Customer flows between tiers (客户流动, METHODOLOGY.md §8), grain flow_type ×
     period_month × market_class × tier_code. For period p and base period q (`mom`: the
     month before; `ytd`: the December before, 年初): start = in the tier at q; retained =
@@ -5,7 +6,10 @@
     customer-month at p); gained = in the tier at p, not at q; end = at p. AUM is the
     avg_aum of the period named. A row exists for every tier with a customer at q or at p
     (a tier emptied at p still reports its lost customers), and only for periods whose
-    base period is loaded (a period of the marts). -#}
+    base period is loaded (a period of the marts). Incremental by month: a run writes the
+    periods from incremental_start_month() on and reads fct_customer_segment from the
+    December before the first one's year (the earliest base period it compares with). -#}
+{%- set start_month = incremental_start_month() %}
 with
 
 fct_customer_segment as (
@@ -15,7 +19,7 @@ fct_customer_segment as (
         market_class,
         tier_code,
         avg_aum
-    from {{ ref('fct_customer_segment') }}
+    from {{ ref('fct_customer_segment') }}{{ incremental_period_filter(start_month, look_back='year_start_base') }}
 ),
 
 code_labels as (
@@ -30,12 +34,17 @@ loaded_periods as (
     select distinct period_month from fct_customer_segment
 ),
 
+-- the periods this run writes (every loaded one on a full build)
+written_periods as (
+    select period_month from loaded_periods{{ incremental_period_filter(start_month) }}
+),
+
 period_pairs as (
     select
         'mom' as flow_type,
         period_month,
         cast({{ dbt.dateadd('month', '-1', 'period_month') }} as date) as base_period_month
-    from loaded_periods
+    from written_periods
 
     union all
 
@@ -43,7 +52,7 @@ period_pairs as (
         'ytd' as flow_type,
         period_month,
         cast({{ dbt.dateadd('month', '-1', dbt.date_trunc('year', 'period_month')) }} as date) as base_period_month
-    from loaded_periods
+    from written_periods
 ),
 
 loaded_pairs as (
