@@ -27,7 +27,9 @@ from pathlib import Path
 
 import duckdb
 import pytest
+from click.testing import CliRunner
 
+from bank_tiering.cli import main
 from bank_tiering.generator import generate
 from bank_tiering.project import PROJECT_DIR
 from bank_tiering.spark_thrift import free_port, thrift_server
@@ -104,12 +106,13 @@ def _compared_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str
     """schema.table -> [(column, type)] of every compared table of the DuckDB build."""
     rows = con.execute(
         f"""
-        select c.table_schema || '.' || c.table_name, c.column_name, c.data_type
-        from duck.information_schema.columns as c
-        inner join duck.information_schema.tables as t
-            on c.table_schema = t.table_schema and c.table_name = t.table_name
-        where t.table_type = 'BASE TABLE' and c.table_schema in {COMPARED_SCHEMAS}
-        order by 1, c.ordinal_position
+        select c.schema_name || '.' || c.table_name, c.column_name, c.data_type
+        from duckdb_columns() as c
+        inner join duckdb_tables() as t
+            on c.database_name = t.database_name and c.schema_name = t.schema_name
+            and c.table_name = t.table_name
+        where c.database_name = 'duck' and c.schema_name in {COMPARED_SCHEMAS}
+        order by 1, c.column_index
         """
     ).fetchall()
     tables: dict[str, list[tuple[str, str]]] = {}
@@ -122,6 +125,13 @@ def _compared_tables(con: duckdb.DuckDBPyConnection) -> dict[str, list[tuple[str
 def _sort_key(row: tuple, amounts: list[bool]) -> tuple:
     return tuple((value is None, round(float(value), 1) if is_amount and value is not None
                   else value) for value, is_amount in zip(row, amounts, strict=True))
+
+
+def _same(duck: object, spark: object, is_amount: bool) -> bool:
+    """Equal, or for amounts (DECIMAL or DOUBLE) within TOLERANCE."""
+    if is_amount and duck is not None and spark is not None:
+        return abs(Decimal(str(duck)) - Decimal(str(spark))) <= Decimal(str(TOLERANCE))
+    return duck == spark
 
 
 def _differences(duck_db: Path, warehouse: Path) -> tuple[list[str], dict[str, int]]:
@@ -148,18 +158,18 @@ def _differences(duck_db: Path, warehouse: Path) -> tuple[list[str], dict[str, i
                 problems.append(f"{table}: {len(duck_rows)} rows on DuckDB, "
                                 f"{len(spark_rows)} on Spark")
                 continue
-            for duck_row, spark_row in zip(duck_rows, spark_rows, strict=True):
+            differing = [
+                (duck_row, spark_row, column)
+                for duck_row, spark_row in zip(duck_rows, spark_rows, strict=True)
                 for (column, _), is_amount, d, s in zip(columns, amounts, duck_row, spark_row,
-                                                        strict=True):
-                    if is_amount and d is not None and s is not None:
-                        same = abs(float(Decimal(str(d)) - Decimal(str(s)))) <= TOLERANCE
-                    else:
-                        same = d == s
-                    if not same:
-                        problems.append(f"{table}.{column}: DuckDB {d!r} != Spark {s!r} "
-                                        f"in {duck_row}")
-                if len(problems) > 20:
-                    return problems, compared
+                                                        strict=True)
+                if not _same(d, s, is_amount)
+            ]
+            if differing:
+                duck_row, spark_row, column = differing[0]
+                problems.append(f"{table}: {len(differing)} values differ, first {column} in\n"
+                                f"  DuckDB {duck_row}\n  Spark  {spark_row}")
+    return problems, compared
     return problems, compared
 
 
@@ -201,6 +211,11 @@ def test_spark_session_equals_duckdb_then_incrementally(landings: dict[str, Path
     _dbt(["build", "--quiet", "--exclude", "resource_type:unit_test"], workdir, landing,
          **_spark_env(warehouse))
     _assert_equal(landings["duckdb_first"], warehouse)
+    # the main job's summary reads these Spark tables
+    summary = CliRunner().invoke(main, ["summary"], env=_spark_env(warehouse))
+    assert summary.exit_code == 0, summary.output
+    assert "Reconciliation: balanced" in summary.output
+    assert "Segments of 2025-02 (latest period)" in summary.output, summary.output
 
     _land(landings["source"], landing, None)
     _dbt(["build", "--quiet", *MODELS_ONLY], workdir, landing, **_spark_env(warehouse))
