@@ -75,6 +75,9 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
         generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed,
                      start_month=date(2024, 12, 1))
     args = ["build"] + (["--full-refresh"] if full_refresh else [])
+    if settings.on_spark:
+        # README "Apache Spark": the unit tests run on DuckDB (Spark 4.3.0 fails one fixture)
+        args += ["--exclude", "resource_type:unit_test"]
     if run_dbt_process(args, settings) != 0:
         click.echo("dbt build failed: see the messages above (logs/dbt.log has the detail).",
                    err=True)
