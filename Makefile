@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: setup run test lint browser python-tests clean benchmark dashboard screenshots
 
 # Create .venv and install the pinned dependencies of requirements.lock (resolved by uv
-# from pyproject.toml: `uv pip compile pyproject.toml --extra dev -o requirements.lock`).
+# from pyproject.toml: `uv pip compile pyproject.toml --extra dev --extra spark --python-version 3.11 -o requirements.lock`).
 $(STAMP): requirements.lock pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade "pip>=24"

@@ -201,16 +201,22 @@
     not materialized
 {%- endmacro %}
 
-{# Config of a fact incremental by month, per engine: DuckDB deletes and re-inserts the
-   recomputed months (`unique_key` = the month column: one column, see
+{# Config of a fact incremental by month, per engine (dispatched): DuckDB deletes and
+   re-inserts the recomputed months (`unique_key` = the month column: one column, see
    ../shared/notes/ENVIRONMENT.md); Spark overwrites the month partitions (Parquet tables
-   have no merge). Use as `config(materialized='incremental', **incremental_by_month('m'))`. #}
+   have no merge; dbt-spark overwrites only the partitions the new rows hold). Use as
+   `config(materialized='incremental', **incremental_by_month('m'))`: every engine
+   difference of a model incremental by month lives here and in the window macros above. #}
 {% macro incremental_by_month(month_column) %}
-    {% if target.type == 'spark' %}
-        {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [month_column],
-                   'file_format': 'parquet', 'on_schema_change': 'fail'}) }}
-    {% else %}
-        {{ return({'incremental_strategy': 'delete+insert', 'unique_key': month_column,
-                   'on_schema_change': 'fail'}) }}
-    {% endif %}
+    {{ return(adapter.dispatch('incremental_by_month', 'bank_tiering')(month_column)) }}
+{% endmacro %}
+
+{% macro default__incremental_by_month(month_column) %}
+    {{ return({'incremental_strategy': 'delete+insert', 'unique_key': month_column,
+               'on_schema_change': 'fail'}) }}
+{% endmacro %}
+
+{% macro spark__incremental_by_month(month_column) %}
+    {{ return({'incremental_strategy': 'insert_overwrite', 'partition_by': [month_column],
+               'file_format': 'parquet', 'on_schema_change': 'fail'}) }}
 {% endmacro %}

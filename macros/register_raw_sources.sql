@@ -89,19 +89,33 @@
    matches either). Jinja cannot look at the file system, so the format comes from
    BANK_TIERING_RAW_FORMAT (`parquet`, the default, or `csv` with a header, read as text);
    a missing path fails with Spark's "Path does not exist" naming it. An optional table
-   is declared with its columns' types, so a path matching no file reads as empty (and,
-   when landed, a missing column reads as null: its rows are quarantined, not stopped). #}
+   takes the landed files' own schema (typed or text, like any other table) when a file
+   matches — Spark counts them through a `binaryFile` table over the same glob — and is
+   otherwise declared with its columns' types, so the path matching no file reads as
+   empty. #}
 {% macro spark__raw_table_ddl(schema, table_name, raw_dir, optional_columns) %}
     {% set raw_format = env_var('BANK_TIERING_RAW_FORMAT', 'parquet') | lower %}
     {% set path = raw_dir ~ '/' ~ table_name ~ ('{.parquet,/*.parquet}' if raw_format == 'parquet' else '.csv') %}
     {% set options = "path '" ~ path ~ "'" ~ (", header 'true'" if raw_format == 'csv' else '') %}
-    {% set declared = [] %}
-    {% for c in optional_columns or [] %}
-        {% do declared.append(c.name ~ ' ' ~ (c.data_type or dbt.type_string())) %}
-    {% endfor %}
-    {% set declared = ' (' ~ declared | join(', ') ~ ')' if declared else '' %}
+    {% set declared = '' %}
+    {% if optional_columns is not none %}
+        {% set probe = schema ~ '.' ~ table_name ~ '__landed_files' %}
+        {% do run_query('drop table if exists ' ~ probe) %}
+        {% do run_query('create table ' ~ probe ~ ' (path string, modificationTime timestamp,'
+            ~ " length bigint, content binary) using binaryFile options (path '" ~ path ~ "')") %}
+        {% set landed_files = run_query('select count(path) from ' ~ probe).columns[0].values()[0] %}
+        {% do run_query('drop table if exists ' ~ probe) %}
+        {% if landed_files == 0 %}
+            {% set columns = [] %}
+            {% for c in optional_columns %}
+                {% do columns.append(c.name ~ ' ' ~ (c.data_type or dbt.type_string())) %}
+            {% endfor %}
+            {% set declared = ' (' ~ columns | join(', ') ~ ')' %}
+        {% endif %}
+    {% endif %}
+    {# Only tables are created here (`drop view` on one fails in Spark with
+       WRONG_COMMAND_FOR_OBJECT_TYPE, which broke every second build on one metastore). #}
     {{ return([
-        'drop view if exists ' ~ schema ~ '.' ~ table_name,
         'drop table if exists ' ~ schema ~ '.' ~ table_name,
         'create table ' ~ schema ~ '.' ~ table_name ~ declared ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
     ]) }}

@@ -167,12 +167,14 @@
     {{ return(adapter.dispatch('record_json', 'bank_tiering')(column_names, prefix)) }}
 {%- endmacro %}
 
+{# Spark's to_json leaves null fields out unless told otherwise; DuckDB writes `"x":null`:
+   `ignoreNullFields` false keeps every column in the record, as on DuckDB. #}
 {% macro default__record_json(column_names, prefix) -%}
     to_json(named_struct(
         {%- for c in column_names %}
         '{{ c }}', cast({{ prefix }}{{ c }} as {{ dbt.type_string() }}){{ ',' if not loop.last }}
         {%- endfor %}
-    ))
+    ), map('ignoreNullFields', 'false'))
 {%- endmacro %}
 
 {% macro duckdb__record_json(column_names, prefix) -%}

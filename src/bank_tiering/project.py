@@ -12,6 +12,8 @@ from pathlib import Path
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from bank_tiering.spark_warehouse import warehouse_from_env
+
 log = logging.getLogger(__name__)
 
 PROJECT_DIR = Path(os.environ.get("BANK_TIERING_PROJECT_DIR", Path(__file__).resolve().parents[2]))
@@ -37,13 +39,22 @@ class Settings:
     raw_dir: Path
     duckdb_path: Path
     serving_path: Path = field(default_factory=lambda: _serving_from_env())
+    #: BANK_TIERING_TARGET: ``duckdb`` (default) or ``spark`` (INTERFACES.md §5).
+    target: str = "duckdb"
+    #: BANK_TIERING_SPARK_WAREHOUSE: where a Spark build writes its Parquet tables.
+    spark_warehouse: Path = field(default_factory=lambda: warehouse_from_env(PROJECT_DIR))
 
     @classmethod
     def from_env(cls) -> Settings:
         raw = Path(os.environ.get("BANK_TIERING_RAW_DIR", "data/raw"))
         db = Path(os.environ.get("BANK_TIERING_DUCKDB", "data/warehouse.duckdb"))
         return cls(raw_dir=_absolute(raw), duckdb_path=_absolute(db),
-                   serving_path=_serving_from_env())
+                   serving_path=_serving_from_env(),
+                   target=os.environ.get("BANK_TIERING_TARGET", "duckdb"))
+
+    @property
+    def on_spark(self) -> bool:
+        return self.target == "spark"
 
 
 def _serving_from_env() -> Path:
@@ -71,7 +82,14 @@ def _environment(settings: Settings) -> None:
     os.environ["BANK_TIERING_RAW_DIR"] = str(settings.raw_dir)
     os.environ["BANK_TIERING_DUCKDB"] = str(settings.duckdb_path)
     os.environ["BANK_TIERING_SERVING_DUCKDB"] = str(settings.serving_path)
-    settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
+    os.environ["BANK_TIERING_TARGET"] = settings.target
+    # Absolute, so the Spark session writes where the summary reads whatever the cwd.
+    os.environ["BANK_TIERING_SPARK_WAREHOUSE"] = str(settings.spark_warehouse)
+    if settings.on_spark:
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+        settings.spark_warehouse.mkdir(parents=True, exist_ok=True)
+    else:
+        settings.duckdb_path.parent.mkdir(parents=True, exist_ok=True)
 
 
 def _project_args() -> list[str]:
