@@ -69,3 +69,22 @@
         end
     )
 {%- endmacro %}
+
+
+{# The last transaction date an incremental run of the customer-month transaction counts
+   need not read ('YYYY-MM-DD'): the first day of `start_month` less the longest activity
+   or dormancy window of any branch (METHODOLOGY.md §7). Computed before the model's query
+   runs, so the scan of the transactions prunes by a literal (a scalar subquery is not
+   pushed into the scan). #}
+{% macro segmentation_transactions_read_after(start_month) -%}
+    {%- if not execute -%}
+        {{ return(start_month) }}
+    {%- endif -%}
+    {%- set read_after_query -%}
+        select cast(min({{ segmentation_days_before(
+            'greatest(activity_window_days, dormant_window_days, 1)',
+            "cast('" ~ start_month ~ "' as date)") }}) as {{ dbt.type_string() }})
+        from {{ ref('int_branch_parameters_pivoted') }}
+    {%- endset -%}
+    {{ return((run_query(read_after_query).columns[0].values()[0] | string | trim)[0:10]) }}
+{%- endmacro %}

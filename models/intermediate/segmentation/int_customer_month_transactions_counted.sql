@@ -10,15 +10,9 @@
     day less the longest activity or dormancy window of any branch (§7). The date is
     computed before the query runs, so the scan of the transactions prunes by a literal. -#}
 {%- set look_back_filter = '' -%}
-{%- if start_month is not none and execute -%}
-{%- set read_after_query -%}
-    select cast(min({{ segmentation_days_before(
-            'greatest(activity_window_days, dormant_window_days, 1)',
-            "cast('" ~ start_month ~ "' as date)") }}) as {{ dbt.type_string() }})
-    from {{ ref('int_branch_parameters_pivoted') }}
-{%- endset -%}
-{%- set read_after = run_query(read_after_query).columns[0].values()[0] | string | trim -%}
-{%- set look_back_filter = " and txn_date > cast('" ~ read_after[0:10] ~ "' as date)" -%}
+{%- if start_month is not none -%}
+{%- set look_back_filter = " and txn_date > cast('"
+    ~ segmentation_transactions_read_after(start_month) ~ "' as date)" -%}
 {%- endif %}
 with
 
