@@ -170,20 +170,6 @@ class Warehouse:
         for path in (self.path, Path(f"{self.path}.wal")):
             path.unlink(missing_ok=True)
 
-
-class SparkWarehouse(Warehouse):
-    """A Spark warehouse folder (BANK_TIERING_TARGET=spark, in-process local session with
-    the profile's defaults: local[threads], 4 GB driver memory, its Derby metastore inside)."""
-
-    def __init__(self, workdir: Path, name: str, raw: Path, args: argparse.Namespace) -> None:
-        super().__init__(workdir, name, raw, args)
-        self.path = self.dir / "spark-warehouse"
-        self.env.update(BANK_TIERING_TARGET="spark", BANK_TIERING_SPARK_WAREHOUSE=str(self.path),
-                        SPARK_LOCAL_IP="127.0.0.1")
-
-    def reset(self) -> None:
-        shutil.rmtree(self.path, ignore_errors=True)
-
     def dbt(self, label: str, *args: str) -> Measurement:
         target = self.dir / "target"
         cmd = [
@@ -200,6 +186,20 @@ class SparkWarehouse(Warehouse):
                 kind = r["unique_id"].split(".", 1)[0]
                 m.kind_seconds[kind] = m.kind_seconds.get(kind, 0.0) + seconds
         return m
+
+
+class SparkWarehouse(Warehouse):
+    """A Spark warehouse folder (BANK_TIERING_TARGET=spark, in-process local session with
+    the profile's defaults: local[threads], 4 GB driver memory, its Derby metastore inside)."""
+
+    def __init__(self, workdir: Path, name: str, raw: Path, args: argparse.Namespace) -> None:
+        super().__init__(workdir, name, raw, args)
+        self.path = self.dir / "spark-warehouse"
+        self.env.update(BANK_TIERING_TARGET="spark", BANK_TIERING_SPARK_WAREHOUSE=str(self.path),
+                        SPARK_LOCAL_IP="127.0.0.1")
+
+    def reset(self) -> None:
+        shutil.rmtree(self.path, ignore_errors=True)
 
 
 def run_script(raw: Path, out: Path, basis: int, threads: int) -> Measurement:
