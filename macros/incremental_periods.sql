@@ -103,15 +103,23 @@
         {%- if checked is none -%}
             {{ return(none) }}
         {%- endif -%}
-        {%- set rewritten_query -%}
-            select cast(min(txn_month) as {{ dbt.type_string() }})
-            from {{ checked }}
-            where checked_in_invocation = '{{ invocation_id }}'
-        {%- endset -%}
-        {%- set rewritten = run_query(rewritten_query).columns[0].values()[0] -%}
-        {{ return(none if rewritten is none else (rewritten | string | trim)) }}
+        {{ return(first_month_written_in_invocation(checked, 'txn_month', 'checked_in_invocation')) }}
     {%- endfor -%}
     {{ return(none) }}
+{% endmacro %}
+
+{# The earliest `month_column` of the rows of `relation` whose `marker_column` holds this
+   dbt invocation's id ('YYYY-MM-DD'), none when this invocation wrote none: the months a
+   month-incremental table rewrote in this run (int_transactions_checked,
+   int_balance_months_profiled). #}
+{% macro first_month_written_in_invocation(relation, month_column, marker_column) %}
+    {%- set written_query -%}
+        select cast(min({{ month_column }}) as {{ dbt.type_string() }})
+        from {{ relation }}
+        where {{ marker_column }} = '{{ invocation_id }}'
+    {%- endset -%}
+    {%- set written = run_query(written_query).columns[0].values()[0] -%}
+    {{ return(none if written is none else (written | string | trim)) }}
 {% endmacro %}
 
 {# Whether the stored int_balance_months_profiled has profiled_in_invocation (a warehouse

@@ -51,14 +51,10 @@
     {%- set starts = [] -%}
     {%- set profile = balance_profile_relation() -%}
     {%- if profile is not none and profile_marks_invocations(profile) -%}
-        {%- set written_query -%}
-            select cast(min(period_month) as {{ dbt.type_string() }})
-            from {{ profile }}
-            where profiled_in_invocation = '{{ invocation_id }}'
-        {%- endset -%}
-        {%- set written = run_query(written_query).columns[0].values()[0] -%}
+        {%- set written = first_month_written_in_invocation(
+            profile, 'period_month', 'profiled_in_invocation') -%}
         {%- if written is not none -%}
-            {%- do starts.append(written | string | trim) -%}
+            {%- do starts.append(written) -%}
         {%- endif -%}
     {%- endif -%}
     {%- if starts | length == 0 -%}
