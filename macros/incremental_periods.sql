@@ -97,15 +97,11 @@
 {# The earliest txn_month int_transactions_checked wrote in this dbt invocation
    ('YYYY-MM-DD'), none when it wrote none or does not exist yet. #}
 {% macro transactions_rewritten_from() %}
-    {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.name == 'int_transactions_checked' -%}
-        {%- set checked = adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias) -%}
-        {%- if checked is none -%}
-            {{ return(none) }}
-        {%- endif -%}
-        {{ return(first_month_written_in_invocation(checked, 'txn_month', 'checked_in_invocation')) }}
-    {%- endfor -%}
-    {{ return(none) }}
+    {%- set checked = stored_model_relation('int_transactions_checked') -%}
+    {%- if checked is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(first_month_written_in_invocation(checked, 'txn_month', 'checked_in_invocation')) }}
 {% endmacro %}
 
 {# The earliest `month_column` of the rows of `relation` whose `marker_column` holds this
@@ -135,10 +131,16 @@
 {% endmacro %}
 
 {# The relation of int_balance_months_profiled when it exists in the warehouse (none
-   before its first build), looked up without a ref so that it adds no dependency. #}
+   before its first build). #}
 {% macro balance_profile_relation() %}
+    {{ return(stored_model_relation('int_balance_months_profiled')) }}
+{% endmacro %}
+
+{# The relation a model of this project is stored in, when it exists in the warehouse
+   (none before its first build), looked up without a ref so that it adds no dependency. #}
+{% macro stored_model_relation(model_name) %}
     {%- for node in graph.nodes.values()
-        if node.resource_type == 'model' and node.name == 'int_balance_months_profiled' -%}
+        if node.resource_type == 'model' and node.name == model_name -%}
         {{ return(adapter.get_relation(database=node.database, schema=node.schema, identifier=node.alias)) }}
     {%- endfor -%}
     {{ return(none) }}
