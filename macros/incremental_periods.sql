@@ -13,8 +13,9 @@
    Every period on or after it is recomputed; earlier ones are kept as they are. So
    adding a month to complete ones re-reads that month's balances only.
    `follow_transactions` (models fed by the transactions): also every month that
-   int_transactions_checked rewrote in this run — its window reaches back to a month
-   sharing a txn_id with new rows (transactions_start_month). #}
+   the one pass over the transactions (int_transaction_days_profiled) rewrote in this
+   run — its window reaches back to a month sharing a txn_id with new rows
+   (transactions_start_month). #}
 {% macro incremental_start_month(period_column='period_month', follow_transactions=false) %}
     {%- if not execute or this is none or not is_incremental() -%}
         {{ return(none) }}
@@ -68,10 +69,16 @@
     {{ return(start) }}
 {% endmacro %}
 
-{# The first month int_transactions_checked recomputes: incremental_start_month() on
-   txn_month, moved back to the earliest stored month holding a txn_id that is landed again
-   in the window (a duplicate across months: a full build would judge both rows together,
-   so both months are recomputed). Found with one query on the window's txn_ids. #}
+{# The first month the one pass over the transactions (int_transaction_days_profiled)
+   recomputes: incremental_start_month() on txn_month, moved back to the earliest stored
+   month holding a txn_id that is landed again in the window (a duplicate across months:
+   a full build judges both rows together, so both months are recomputed). The pass keeps
+   no row-level table, so the stored ids are the landed ones: every stored month carries
+   its smallest and largest txn_id (month_first_txn_id, month_last_txn_id), and only the
+   months whose range holds an id of the window are read again — for their ids only, and
+   only to find which of them really share one. Ids that grow with time (sequence
+   numbers, as core systems issue them) put every window above the stored ranges: nothing
+   is read. Unordered ids fall back to reading the candidate months' ids: still exact. #}
 {% macro transactions_start_month() %}
     {%- set start = incremental_start_month('txn_month') -%}
     {%- if start is none -%}
@@ -79,34 +86,56 @@
     {%- endif -%}
     {%- set raw = raw_relation('transactions') -%}
     {%- set landed = landed_column_types(raw) -%}
+    {%- set landed_ts = typed('txn_ts', dbt.type_timestamp(), landed) -%}
+    {%- set window_ids -%}
+        select distinct {{ clean_string('txn_id') }} as txn_id
+        from {{ raw }}
+        where {{ landed_ts }} >= cast('{{ start }}' as {{ dbt.type_timestamp() }})
+    {%- endset -%}
+    {%- set candidates_query -%}
+        select distinct cast(stored.txn_month as {{ dbt.type_string() }})
+        from (
+            select distinct txn_month, month_first_txn_id, month_last_txn_id
+            from {{ this }}
+            where txn_month < cast('{{ start }}' as date)
+        ) as stored
+        inner join ({{ window_ids }}) as landed
+            on landed.txn_id >= stored.month_first_txn_id
+                and landed.txn_id <= stored.month_last_txn_id
+    {%- endset -%}
+    {%- set candidates = run_query(candidates_query).columns[0].values() | map('string') | list -%}
+    {%- if candidates | length == 0 -%}
+        {{ return(start) }}
+    {%- endif -%}
     {%- set collision_query -%}
-        select cast(min(stored.txn_month) as {{ dbt.type_string() }})
-        from {{ this }} as stored
-        inner join (
-            select distinct {{ clean_string('txn_id') }} as txn_id
-            from {{ raw }}
-            where {{ typed('txn_ts', dbt.type_timestamp(), landed) }} >= cast('{{ start }}' as {{ dbt.type_timestamp() }})
-        ) as landed
-            on stored.txn_id = landed.txn_id
-        where stored.txn_month < cast('{{ start }}' as date)
+        select cast(min({{ contribution_month_start('cast(' ~ landed_ts ~ ' as date)') }}) as {{ dbt.type_string() }})
+        from {{ raw }}
+        where
+            ({% for month in candidates | sort %}
+                ({{ landed_ts }} >= cast('{{ month }}' as {{ dbt.type_timestamp() }})
+                    and {{ landed_ts }} < cast({{ dbt.dateadd('month', '1', "cast('" ~ month ~ "' as date)") }} as {{ dbt.type_timestamp() }}))
+                {{- ' or' if not loop.last }}{% endfor %}
+            )
+            and {{ clean_string('txn_id') }} in ({{ window_ids }})
     {%- endset -%}
     {%- set earliest = run_query(collision_query).columns[0].values()[0] -%}
-    {{ return(start if earliest is none else (earliest | string | trim)) }}
+    {{ return(start if earliest is none else (earliest | string | trim)[0:10]) }}
 {% endmacro %}
 
-{# The earliest txn_month int_transactions_checked wrote in this dbt invocation
-   ('YYYY-MM-DD'), none when it wrote none or does not exist yet. #}
+{# The earliest txn_month the one pass over the transactions (int_transaction_days_profiled)
+   wrote in this dbt invocation ('YYYY-MM-DD'), none when it wrote none or does not exist
+   yet. #}
 {% macro transactions_rewritten_from() %}
-    {%- set checked = stored_model_relation('int_transactions_checked') -%}
-    {%- if checked is none -%}
+    {%- set profiled = stored_model_relation('int_transaction_days_profiled') -%}
+    {%- if profiled is none -%}
         {{ return(none) }}
     {%- endif -%}
-    {{ return(first_month_written_in_invocation(checked, 'txn_month', 'checked_in_invocation')) }}
+    {{ return(first_month_written_in_invocation(profiled, 'txn_month', 'profiled_in_invocation')) }}
 {% endmacro %}
 
 {# The earliest `month_column` of the rows of `relation` whose `marker_column` holds this
    dbt invocation's id ('YYYY-MM-DD'), none when this invocation wrote none: the months a
-   month-incremental table rewrote in this run (int_transactions_checked,
+   month-incremental table rewrote in this run (int_transaction_days_profiled,
    int_balance_months_profiled). #}
 {% macro first_month_written_in_invocation(relation, month_column, marker_column) %}
     {%- set written_query -%}
@@ -168,13 +197,57 @@
     {{ return(run_query(months_query).columns[0].values() | map('string') | list) }}
 {% endmacro %}
 
+{# The months ('YYYY-MM-DD') from `start_month` on (every month when none) whose facts in
+   the one pass over the transactions (int_transaction_days_profiled) count a failing row,
+   for int_transactions_rechecked: it reads only those, and nothing when there are none.
+   Unit tests override this macro. #}
+{% macro transaction_months_to_recheck(start_month) %}
+    {%- set profiled = ref('int_transaction_days_profiled') -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set months_query -%}
+        select distinct cast(txn_month as {{ dbt.type_string() }}) as txn_month
+        from {{ profiled }}
+        where
+            dq_reason_code is not null
+            {%- if start_month is not none %}
+            and txn_month >= cast('{{ start_month }}' as date)
+            {%- endif %}
+        order by 1
+    {%- endset -%}
+    {{ return(run_query(months_query).columns[0].values() | map('string') | list) }}
+{% endmacro %}
+
+{# The first month int_transactions_rechecked recomputes: none on a full build (every
+   month); else the first month the one pass over the transactions rewrote in this dbt
+   invocation (transactions_rewritten_from) — the re-read follows the pass's window, the
+   collision months included — or, when the pass rewrote none, the month after its latest
+   one (nothing to re-read; none when the pass is empty: every month). #}
+{% macro transactions_recheck_start_month() %}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set rewritten = transactions_rewritten_from() -%}
+    {%- if rewritten is not none -%}
+        {{ return(rewritten) }}
+    {%- endif -%}
+    {%- set next_query -%}
+        select cast({{ dbt.dateadd('month', '1', 'max(txn_month)') }} as date)
+        from {{ ref('int_transaction_days_profiled') }}
+    {%- endset -%}
+    {%- set next_month = run_query(next_query).columns[0].values()[0] -%}
+    {{ return(none if next_month is none else (next_month | string | trim)[0:10]) }}
+{% endmacro %}
+
 {# Pre-hook of a model incremental by month that writes rows for some months of its window
-   only (int_balances_rechecked: the months holding a flagged account-month): removes every
-   month of the window first, so a month that no longer has such rows (a corrected
+   only (int_balances_rechecked, int_transactions_rechecked: the months holding a failing
+   row): removes every month of the window (from `start_month`, by default
+   incremental_start_month()) first, so a month that no longer has such rows (a corrected
    extract) loses its old ones. Dispatched: DuckDB deletes them; Spark (Parquet tables,
    no delete) drops their partitions. #}
-{% macro clear_incremental_window(period_column='period_month') %}
-    {%- set start = incremental_start_month(period_column) -%}
+{% macro clear_incremental_window(period_column='period_month', start_month=none) %}
+    {%- set start = start_month if start_month is not none else incremental_start_month(period_column) -%}
     {%- if start is none -%}
         {{ return('select 1') }}
     {%- endif -%}
@@ -209,6 +282,19 @@
 
 {% macro duckdb__cte_not_materialized() -%}
     not materialized
+{%- endmacro %}
+
+{# The opposite, for a small CTE (an aggregate) read twice: DuckDB computes it once and
+   keeps the result, instead of running its whole upstream once per reference. Other
+   engines decide themselves (Spark reuses the shuffle of an identical subtree). #}
+{% macro cte_materialized() -%}
+    {{ return(adapter.dispatch('cte_materialized', 'bank_tiering')()) }}
+{%- endmacro %}
+
+{% macro default__cte_materialized() -%}{%- endmacro %}
+
+{% macro duckdb__cte_materialized() -%}
+    materialized
 {%- endmacro %}
 
 {# Config of a fact incremental by month, per engine (dispatched): DuckDB deletes and

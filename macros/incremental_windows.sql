@@ -42,7 +42,7 @@
    month, for the data tests of those facts; none = unknown or everything (a full
    refresh, or no month rewritten by this invocation — e.g. `dbt test` alone): the
    earliest of the months int_balance_months_profiled rewrote in this invocation
-   (profiled_in_invocation), the earliest month int_transactions_checked rewrote
+   (profiled_in_invocation), the earliest month int_transaction_days_profiled rewrote
    (transactions_rewritten_from) and var('reprocess_from_month'). #}
 {% macro incremental_written_from() %}
     {%- if not execute or flags.FULL_REFRESH -%}

@@ -7,8 +7,10 @@
    §13) — their clean rows counted by the account-month sums (`clean_rows`:
    sum(balance_days) of int_account_months_aggregated), their dated failing rows the
    re-read rows of int_balances_rechecked, only the undated ones straight from staging
-   (`staging_filter`) — and the transactions row by row (int_transactions_checked; the
-   undated ones straight from staging too). #}
+   (`staging_filter`) — and the transactions likewise: their clean rows counted by the one
+   pass's groups (`clean_rows`: Σ transactions of int_transaction_days_profiled's clean
+   rows), their dated failing rows the re-read rows of int_transactions_rechecked, the
+   undated ones straight from staging. #}
 {% macro quarantine_tables() %}
     {{ return({
         'customers': {'key': ['customer_id'], 'clean': 'stg_core__customers', 'validation': none,
@@ -22,8 +24,9 @@
         'balances': {'key': ['account_id', 'balance_date'], 'clean': 'int_account_months_aggregated',
             'clean_rows': 'sum(balance_days)', 'validation': none, 'staging_filter': 'balance_date is null',
             'rechecked': 'int_balances_rechecked', 'raw': ['account_id', 'balance_date', 'balance']},
-        'transactions': {'key': ['txn_id'], 'clean': 'int_transactions_validated', 'validation': none,
-            'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_checked',
+        'transactions': {'key': ['txn_id'], 'clean': 'int_transaction_days_profiled',
+            'clean_rows': 'sum(case when dq_reason_code is null then transactions else 0 end)', 'validation': none,
+            'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_rechecked',
             'raw': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by']},
         'fees': {'key': ['fee_id'], 'clean': 'int_fees_validated', 'validation': validated_fees(),
             'staged': ['fee_id', 'customer_id', 'account_id', 'fee_date', 'fee_type', 'amount', 'currency'],

@@ -134,6 +134,109 @@
     select * from final
 {% endmacro %}
 
+{# Every dated landed transaction row of a window (base_core__transactions; undated rows
+   are quarantined by dq_quarantine directly) with its final reason (METHODOLOGY.md §9,
+   §13, doc `quarantine_rule`) in `dq_reason_code` — staging's single-row reasons, then
+   `exact_duplicate` / `duplicate_key` on txn_id among the rows that passed them (macro
+   flag_duplicates), then `orphan_reference` when the account is not a validated account;
+   null for a clean row — and what the aggregates need from it: the owning customer, the
+   account's product family and, for a customer-initiated debit or credit on a deposit
+   account (the rows net_outflow sums, §16), the amount in CNY at the fixing in force on
+   the transaction date (`amount_cny`, §1: an equality join on (currency, day) to
+   int_fx_rates_daily; CNY 1; null when a foreign currency has no fixing yet). Only those
+   rows probe the FX table.
+   Read with a window: `start_month` ('YYYY-MM-DD', or none for every month) and
+   optionally `months`, a list of 'YYYY-MM-DD' month starts; both reach the scan of the
+   landing as timestamp ranges. The duplicate check reads the window twice (one
+   aggregation on txn_id, then the rows): `base_core__transactions` is a view, which
+   DuckDB streams twice instead of buffering it. Shared by the one pass over the
+   transactions (int_transaction_days_profiled) and the quarantine re-read
+   (int_transactions_rechecked), so both judge a row the same way. Read `months` only
+   when every copy of a txn_id that is a duplicate in the window lies in them: the re-read
+   reads the months whose facts show a failing row, and every copy of a duplicate is one
+   (an exact copy has the timestamp, so the month, of the copy that stays clean). #}
+{% macro transaction_rows_checked(start_month=none, months=none) %}
+    {%- set raw_names = ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by'] -%}
+    {%- set columns = ['txn_id', 'account_id', 'direction', 'channel', 'initiated_by', 'amount',
+        'is_customer_initiated', 'txn_ts', 'txn_date', 'txn_month'] -%}
+    with
+
+    base_core__transactions as {{ cte_not_materialized() }} (
+        select * from {{ ref('base_core__transactions') }}
+        where
+            txn_ts is not null
+            {%- if start_month is not none %}
+            and txn_ts >= cast('{{ start_month }}' as {{ dbt.type_timestamp() }})
+            {%- endif %}
+            {%- if months is not none %}
+            and ({% for month in months %}
+                (txn_ts >= cast('{{ month }}' as {{ dbt.type_timestamp() }})
+                    and txn_ts < cast({{ dbt.dateadd('month', '1', "cast('" ~ month ~ "' as date)") }} as {{ dbt.type_timestamp() }}))
+                {{- ' or' if not loop.last }}{% endfor %}
+            )
+            {%- endif %}
+    ),
+
+    {{ flag_duplicates('base_core__transactions', columns + prefixed('raw__', raw_names), ['txn_id'],
+        columns | reject('equalto', 'txn_month') | list) }},
+
+    int_accounts_validated as (
+        select
+            account_id,
+            customer_id,
+            product_family,
+            currency,
+            {{ contribution_in_families('product_family', 'deposit') }} as is_deposit
+        from {{ ref('int_accounts_validated') }}
+    ),
+
+    int_fx_rates_daily as (
+        select * from {{ ref('int_fx_rates_daily') }}
+    ),
+
+    checked as {{ cte_not_materialized() }} (
+        select
+            duplicates_flagged.*,
+            int_accounts_validated.customer_id,
+            int_accounts_validated.product_family,
+            int_accounts_validated.currency,
+            coalesce(
+                duplicates_flagged.dq_reason_code,
+                case when int_accounts_validated.account_id is null then 'orphan_reference' end
+            ) as final_reason_code,
+            -- the rows net_outflow sums (§16); only their foreign-currency ones probe the FX table
+            duplicates_flagged.dq_reason_code is null
+            and duplicates_flagged.is_customer_initiated
+            and duplicates_flagged.direction in ('debit', 'credit')
+            and coalesce(int_accounts_validated.is_deposit, false) as is_outflow_relevant
+        from duplicates_flagged
+        left join int_accounts_validated
+            on duplicates_flagged.account_id = int_accounts_validated.account_id
+    ),
+
+    final as {{ cte_not_materialized() }} (
+        select
+            {% for c in columns + prefixed('raw__', raw_names) %}checked.{{ c }},
+            {% endfor -%}
+            checked.customer_id,
+            checked.product_family,
+            checked.final_reason_code as dq_reason_code,
+            checked.is_outflow_relevant,
+            case
+                when not checked.is_outflow_relevant then null
+                when checked.currency = 'CNY' then checked.amount
+                else checked.amount * int_fx_rates_daily.cny_per_unit
+            end as amount_cny
+        from checked
+        left join int_fx_rates_daily
+            on case when checked.is_outflow_relevant and checked.currency != 'CNY' then checked.currency end
+                = int_fx_rates_daily.currency
+                and checked.txn_date = int_fx_rates_daily.rate_date
+    )
+
+    select * from final
+{% endmacro %}
+
 {# The account-month sums of METHODOLOGY.md §1–2 over the rows of balance_rows_checked for
    which `clean_condition` holds: their count (balance_days), Σ CNY balance, the latest
    clean day and its CNY balance (the period-end balance when that day is the month's

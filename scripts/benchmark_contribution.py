@@ -65,6 +65,10 @@ COMPARED = (
     "credit_cost", "contribution",
 )
 TOLERANCE_CNY = 0.01
+#: run_results.json kinds that dbt executes as a query each (exposures, saved queries and
+#: the on-run-start hook are listed there too, but are not nodes of the build's work).
+EXECUTED_KINDS = {"model": "models", "test": "data tests", "seed": "seeds",
+                  "unit_test": "unit tests", "snapshot": "snapshots"}
 
 
 @dataclass
@@ -77,6 +81,12 @@ class Measurement:
     load_after: float
     node_seconds: dict[str, float] = field(default_factory=dict)
     kind_seconds: dict[str, float] = field(default_factory=dict)
+    #: executed nodes by kind (model, test, seed, unit_test) from run_results.json
+    kind_nodes: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def nodes(self) -> int:
+        return sum(self.kind_nodes.values())
 
 
 class PeakRss:
@@ -179,12 +189,14 @@ class Warehouse:
         ]
         m = _measure(label, cmd, self.env, self.dir / f"{label.replace(' ', '_')}.log")
         results = target / "run_results.json"
-        if results.exists() and args[0] == "build":
+        if results.exists() and args[0] in ("build", "test"):
             for r in json.loads(results.read_text())["results"]:
                 seconds = float(r["execution_time"] or 0)
                 m.node_seconds[r["unique_id"].split(".", 2)[-1]] = seconds
                 kind = r["unique_id"].split(".", 1)[0]
                 m.kind_seconds[kind] = m.kind_seconds.get(kind, 0.0) + seconds
+                if kind in EXECUTED_KINDS:
+                    m.kind_nodes[kind] = m.kind_nodes.get(kind, 0) + 1
         return m
 
 
@@ -254,16 +266,26 @@ def compare_with_mart(reference: Path, warehouse: Path, spark: bool = False) -> 
 
 def _line(m: Measurement, ref: Measurement | None = None) -> str:
     ratio = f"{m.wall_s / ref.wall_s:5.2f}×" if ref else "      "
+    nodes = (f"{m.nodes:5d} nodes {m.wall_s / m.nodes:5.2f} s/node" if m.nodes
+             else " " * 22)
     return (
         f"{m.label:32s} {m.wall_s:8.1f} s {ratio} {m.cpu_s:8.1f} s CPU "
-        f"{m.peak_rss_mb:7.0f} MB   load {m.load_before:.1f} → {m.load_after:.1f}"
+        f"{m.peak_rss_mb:7.0f} MB {nodes}   load {m.load_before:.1f} → {m.load_after:.1f}"
     )
+
+
+def _nodes(m: Measurement) -> str:
+    """Executed nodes by kind, e.g. `412 nodes: 60 models, 300 tests, 23 seeds`."""
+    kinds = ", ".join(f"{n} {EXECUTED_KINDS[k]}" for k, n in sorted(m.kind_nodes.items()))
+    return f"{m.nodes} executed nodes ({kinds})"
 
 
 def _slowest(m: Measurement, n: int = 6) -> str:
     top = sorted(((t, k) for k, t in m.node_seconds.items()), reverse=True)[:n]
     kinds = ", ".join(f"{k} {t:.1f} s" for k, t in sorted(m.kind_seconds.items()) if t >= 0.05)
-    return ", ".join(f"{k} {t:.1f} s" for t, k in top) + f"\n   thread seconds by kind: {kinds}"
+    return (", ".join(f"{k} {t:.1f} s" for t, k in top) + f"\n   thread seconds by kind: {kinds}"
+            + f"\n   {_nodes(m)}, {m.wall_s / max(m.nodes, 1):.3f} s wall and "
+            f"{m.cpu_s / max(m.nodes, 1):.3f} s CPU per node")
 
 
 def run_spark(workdir: Path, raw: Path, args: argparse.Namespace, script: Measurement,
@@ -330,7 +352,8 @@ def main() -> None:
                      start_month=args.start_month, progress=False)
             print(f"generated {args.customers:,d} customers × {args.months} months "
                   f"in {time.perf_counter() - start:.1f} s")
-        print(f"\n{'run':32s} {'wall':>10s} {'÷script':>6s} {'CPU':>12s} {'peak RSS':>10s}")
+        print(f"\n{'run':32s} {'wall':>10s} {'÷script':>6s} {'CPU':>12s} {'peak RSS':>10s} "
+              f"{'executed nodes':>22s}")
 
         script = run_script(raw, workdir / "reference.duckdb", 360, args.threads)
         report(script)

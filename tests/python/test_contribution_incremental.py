@@ -45,7 +45,9 @@ TABLES = {
     "intermediate.int_customer_months_aggregated": ("customer_id", "period_month"),
     "intermediate.int_balance_months_profiled": ("account_id", "period_month"),
     "intermediate.int_balances_rechecked": None,
-    "intermediate.int_transactions_checked": None,
+    "intermediate.int_transaction_days_profiled": None,
+    "intermediate.int_transactions_rechecked": None,
+    "intermediate.int_customer_months_transactions_costed": ("customer_id", "period_month"),
     "data_quality.dq_quarantine": None,
     "data_quality.dq_reconciliation": ("source_table",),
     "intermediate.int_customer_month_positions_aggregated": ("customer_id", "period_month"),
@@ -224,8 +226,8 @@ def builds(source: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[Buil
     before = incremental.query(february_cost)
     assert incremental.dbt("build", *SELECT).success
     repeated = incremental.query(
-        "select txn_month, dq_reason_code from intermediate.int_transactions_checked "
-        "where dq_reason_code is not null order by all"
+        "select txn_month, dq_reason_code from intermediate.int_transactions_rechecked "
+        "order by all"
     )
     assert repeated == [(date(2025, 2, 1), "duplicate_key"), (date(2025, 4, 1), "duplicate_key")]
     assert incremental.query(february_cost) != before

@@ -1,25 +1,31 @@
 {#- DuckDB: delete+insert keyed on period_month, on_schema_change fail; Spark: insert_overwrite
     of period_month partitions (macros/incremental_periods.sql). -#}
 {{ config(materialized='incremental', **incremental_by_month('period_month')) }}
-{#- Transaction operating cost per customer and month (METHODOLOGY.md §2): the unit cost
-    of the channel for every customer-initiated transaction dated in the month (the
-    date of txn_ts); bank-initiated postings cost nothing here. Summed exactly
-    (contribution_exact(), §13). A table, incremental by month like the contribution: it
-    aggregates 10⁷ transactions once, and a run adds its window's months only. -#}
+{#- The customer-month aggregate of the transactions (METHODOLOGY.md §2, §16), from the
+    clean groups of the one pass over them (int_transaction_days_profiled): the operating
+    cost of the customer-initiated transactions dated in the month (the date of txn_ts) —
+    the unit cost of each one's channel for the customer's branch; bank-initiated postings
+    cost nothing — their count, and the net outflow of the month (Σ customer-initiated
+    debits − credits on deposit accounts, CNY). Summed exactly (contribution_exact(),
+    §13). Incremental by month like the contribution: a run adds its window's months. -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
 
 with
 
-int_transactions_validated as (
+int_transaction_days_profiled as (
     select
         customer_id,
+        txn_month,
         channel,
-        txn_date
-    from {{ ref('int_transactions_validated') }}
+        transactions,
+        net_outflow,
+        unconverted_outflow_transactions
+    from {{ ref('int_transaction_days_profiled') }}
     where
-        is_customer_initiated
+        dq_reason_code is null
+        and is_customer_initiated
         {%- if start_month is not none %}
-        and txn_date >= cast('{{ start_month }}' as date)
+        and txn_month >= cast('{{ start_month }}' as date)
         {%- endif %}
 ),
 
@@ -36,20 +42,25 @@ int_transaction_unit_costs_resolved as (
 
 final as (
     select
-        int_transactions_validated.customer_id,
-        {{ contribution_month_start('int_transactions_validated.txn_date') }} as period_month,
-        cast(count(*) as integer) as customer_initiated_transactions,
-        coalesce(sum({{ contribution_exact('int_transaction_unit_costs_resolved.transaction_cost') }}), 0)
-            as transaction_cost
-    from int_transactions_validated
+        int_transaction_days_profiled.customer_id,
+        int_transaction_days_profiled.txn_month as period_month,
+        cast(sum(int_transaction_days_profiled.transactions) as integer) as customer_initiated_transactions,
+        -- the unit cost once per transaction: transactions × the exact unit cost, exact
+        coalesce(sum({{ contribution_exact(
+            contribution_exact('int_transaction_unit_costs_resolved.transaction_cost')
+            ~ ' * int_transaction_days_profiled.transactions') }}), 0) as transaction_cost,
+        sum(int_transaction_days_profiled.net_outflow) as net_outflow,
+        cast(sum(int_transaction_days_profiled.unconverted_outflow_transactions) as integer)
+            as unconverted_outflow_transactions
+    from int_transaction_days_profiled
     inner join stg_core__customers
-        on int_transactions_validated.customer_id = stg_core__customers.customer_id
+        on int_transaction_days_profiled.customer_id = stg_core__customers.customer_id
     left join int_transaction_unit_costs_resolved
         on coalesce(stg_core__customers.branch_id, '*') = int_transaction_unit_costs_resolved.branch_id
-            and int_transactions_validated.channel = int_transaction_unit_costs_resolved.channel
+            and int_transaction_days_profiled.channel = int_transaction_unit_costs_resolved.channel
     group by
-        int_transactions_validated.customer_id,
-        {{ contribution_month_start('int_transactions_validated.txn_date') }}
+        int_transaction_days_profiled.customer_id,
+        int_transaction_days_profiled.txn_month
 )
 
 select * from final

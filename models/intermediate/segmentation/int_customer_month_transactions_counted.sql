@@ -3,25 +3,29 @@
     the period (activity sub-score), in the activity window and in the dormancy window.
     "The N days ending at period end" are the dates d with period_end − N < d ≤
     period_end (§7); a transaction's date is the date of its txn_ts. Daily counts per
-    customer are joined to the customer-months by customer and date range (an equi-join
+    customer (the clean customer-initiated groups of the one pass over the transactions,
+    int_transaction_days_profiled, summed over channels) are joined to the customer-months by customer and date range (an equi-join
     on customer_id with a range filter, no correlated subquery). -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
 {#- An incremental run reads the transactions its windows reach: after the window's first
     day less the longest activity or dormancy window of any branch (§7). The date is
-    computed before the query runs, so the scan of the transactions prunes by a literal. -#}
+    computed before the query runs, so the scan prunes by a literal (its month too: the
+    pass's months are Spark partitions). -#}
 {%- set look_back_filter = '' -%}
 {%- if start_month is not none -%}
-{%- set look_back_filter = " and txn_date > cast('"
-    ~ segmentation_transactions_read_after(start_month) ~ "' as date)" -%}
+{%- set read_after = segmentation_transactions_read_after(start_month) -%}
+{%- set look_back_filter = " and txn_month >= cast('" ~ read_after[0:7] ~ "-01' as date)"
+    ~ " and txn_date > cast('" ~ read_after ~ "' as date)" -%}
 {%- endif %}
 with
 
-int_transactions_validated as (
+int_transaction_days_profiled as (
     select
         customer_id,
-        txn_date
-    from {{ ref('int_transactions_validated') }}
-    where is_customer_initiated{{ look_back_filter }}
+        txn_date,
+        transactions
+    from {{ ref('int_transaction_days_profiled') }}
+    where dq_reason_code is null and is_customer_initiated{{ look_back_filter }}
 ),
 
 int_customer_months_joined as (
@@ -45,8 +49,8 @@ daily_transactions as (
     select
         customer_id,
         txn_date,
-        count(*) as transaction_count
-    from int_transactions_validated
+        sum(transactions) as transaction_count
+    from int_transaction_days_profiled
     group by
         customer_id,
         txn_date

@@ -2,7 +2,7 @@
     failing a single-row or duplicate check in staging (their landed values as text), rows
     failing a cross-table check in the validation step (their staged values), and the
     failing rows of the two large tables as their checking models name them
-    (int_balances_rechecked, int_transactions_checked; their landed values). PII is
+    (int_balances_rechecked, int_transactions_rechecked; their landed values). PII is
     masked in the record. -#}
 {%- set tables = quarantine_tables() -%}
 

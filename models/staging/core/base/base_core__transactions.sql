@@ -2,8 +2,9 @@
 {#- Every landed transaction row, typed, with its single-row reason (`dq_reason_code` null =
     passed missing_key, bad_type, out_of_range, unknown_code and negative_amount;
     METHODOLOGY.md §9, §13). A large table (10⁷–10⁸ rows) read per incremental window by
-    int_transactions_checked, which decides the duplicate and account reasons on the
-    window's rows. A view, not ephemeral like the other base models: the duplicate check
+    the one pass over the transactions (int_transaction_days_profiled, and its re-read of
+    the months with a failing row), which decides the duplicate and account reasons on the
+    window's rows (macro transaction_rows_checked). A view, not ephemeral like the other base models: the duplicate check
     reads it twice, and DuckDB buffers a CTE read twice whole (1.5 GB at 7.5·10⁶ rows)
     where it streams a view. -#}
 {%- set source_relation = source('core', 'transactions') -%}

@@ -1,0 +1,110 @@
+{#- DuckDB: delete+insert keyed on txn_month, on_schema_change fail; Spark: insert_overwrite
+    of txn_month partitions (macros/incremental_periods.sql). -#}
+{{ config(materialized='incremental', **incremental_by_month('txn_month')) }}
+{#- The one pass over the transactions (METHODOLOGY.md §2, §7, §9, §13, §16): every dated
+    landed transaction row of the window classified (macro transaction_rows_checked) and
+    aggregated in the same query — one row per customer, day, channel and initiator of
+    the clean rows with their count and net outflow, plus one row per month and reason of
+    the failing rows (their count: the facts int_transactions_rechecked re-reads the months
+    of). No row-level table is written. Every row carries its month's smallest and largest
+    txn_id, which transactions_start_month compares a new window's ids with. Incremental
+    by txn_month: the window is transactions_start_month(), reaching back to any stored
+    month that shares a txn_id with it, so a duplicate across months is decided as a
+    full build decides it. Undated rows (no month) are quarantined by dq_quarantine
+    straight from staging. -#}
+{%- set start_month = transactions_start_month() %}
+
+with
+
+transaction_rows as {{ cte_not_materialized() }} (
+    {{ transaction_rows_checked(start_month) }}
+),
+
+keyed as {{ cte_not_materialized() }} (
+    select
+        txn_month,
+        -- a clean row is grouped by customer, day, channel and initiator; a failing row by
+        -- its month and reason only
+        case when dq_reason_code is null then customer_id end as customer_id,
+        case when dq_reason_code is null then txn_date end as txn_date,
+        case when dq_reason_code is null then channel end as channel,
+        case when dq_reason_code is null then is_customer_initiated end as is_customer_initiated,
+        dq_reason_code,
+        txn_id,
+        case
+            when dq_reason_code is null and is_outflow_relevant and direction = 'debit' then amount_cny
+            when dq_reason_code is null and is_outflow_relevant and direction = 'credit' then -amount_cny
+        end as outflow_cny,
+        dq_reason_code is null and is_outflow_relevant and amount_cny is null as is_unconverted_outflow
+    from transaction_rows
+),
+
+grouped as {{ cte_materialized() }} (
+    select
+        txn_month,
+        customer_id,
+        txn_date,
+        channel,
+        is_customer_initiated,
+        dq_reason_code,
+        cast(count(*) as integer) as transactions,
+        coalesce(sum({{ contribution_exact('outflow_cny') }}), 0) as net_outflow,
+        cast(sum(case when is_unconverted_outflow then 1 else 0 end) as integer) as unconverted_outflow_transactions,
+        min(txn_id) as first_txn_id,
+        max(txn_id) as last_txn_id
+    from keyed
+    group by
+        txn_month,
+        customer_id,
+        txn_date,
+        channel,
+        is_customer_initiated,
+        dq_reason_code
+),
+
+month_txn_ids as (
+    select
+        txn_month,
+        min(first_txn_id) as month_first_txn_id,
+        max(last_txn_id) as month_last_txn_id
+    from grouped
+    group by txn_month
+),
+
+final as (
+    select
+        -- ids
+        grouped.customer_id,
+
+        -- strings
+        grouped.channel,
+        grouped.dq_reason_code,
+        month_txn_ids.month_first_txn_id,
+        month_txn_ids.month_last_txn_id,
+
+        -- numerics
+        grouped.transactions,
+        grouped.net_outflow,
+        grouped.unconverted_outflow_transactions,
+
+        -- booleans
+        grouped.is_customer_initiated,
+
+        -- the dbt run that wrote the row (models fed by the transactions recompute the
+        -- months a run rewrote: incremental_start_month(follow_transactions=true))
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as profiled_in_invocation,
+
+        -- dates
+        grouped.txn_date,
+        grouped.txn_month
+    from grouped
+    inner join month_txn_ids
+        on grouped.txn_month = month_txn_ids.txn_month
+)
+
+select * from final
+
+-- Scheduled after the one pass over the balances: the two largest hash tables of a build
+-- (3·10⁶ account-months, 7·10⁶ transaction ids at 100k customers) are never held at once,
+-- which keeps a build under 2 GB at two threads.
+-- depends_on: {{ ref('int_balance_months_profiled') }}
