@@ -158,7 +158,34 @@ def plan_for(entry: dict) -> Plan:
 
 
 def _flow(value: object) -> str:
+    if isinstance(value, str):
+        # a scalar: YAML's own quoting (safe_dump of a scalar ends with a document marker)
+        return yaml.safe_dump([value], default_flow_style=True, allow_unicode=True,
+                              width=10_000).strip()[1:-1]
     return yaml.safe_dump(value, default_flow_style=True, allow_unicode=True, width=10_000).strip()
+
+
+#: The line length of the project's YAML files; a longer flow list wraps under its key.
+WIDTH = 116
+
+
+def _wrapped(line: str) -> list[str]:
+    """A `key: [a, b, ...]` line wrapped at WIDTH, continuation lines indented under the key."""
+    if len(line) <= WIDTH or "[" not in line or not line.rstrip().endswith("]"):
+        return [line]
+    head, _, rest = line.partition("[")
+    items = rest[:-1].split(", ")
+    continuation = " " * (len(head) - len(head.lstrip(" ")) + 2)
+    out, current = [], head + "["
+    for n, item in enumerate(items):
+        piece = item + (", " if n + 1 < len(items) else "]")
+        started = current.strip() not in ("", head.strip() + "[")
+        if len(current) + len(piece.rstrip()) > WIDTH and started:
+            out.append(current.rstrip())
+            current = continuation
+        current += piece
+    out.append(current)
+    return out
 
 
 def render(plan: Plan, indent: str) -> list[str]:
@@ -186,7 +213,7 @@ def render(plan: Plan, indent: str) -> list[str]:
         lines.append(f"{arg}unique: {_flow(plan.unique)}")
     if lines[-1] == f"{indent}    arguments:":
         lines[-1] = f"{indent}    arguments: {{}}"
-    return lines
+    return [part for line in lines for part in _wrapped(line)]
 
 
 # ------------------------------------------------------------------------------ text edits
@@ -196,10 +223,15 @@ def _indent(line: str) -> int:
     return len(line) - len(line.lstrip(" "))
 
 
-def _block_end(lines: list[str], start: int, parent_indent: int) -> int:
-    """First line after `start` that is not blank and not indented deeper than parent_indent."""
+def _block_end(lines: list[str], start: int, parent_indent: int, sequence: bool = False) -> int:
+    """First line after `start` that is not blank and not indented deeper than parent_indent
+    (with `sequence`, the items `- ` of a list written at the key's own indent belong to it)."""
     end = start + 1
-    while end < len(lines) and (not lines[end].strip() or _indent(lines[end]) > parent_indent):
+    while end < len(lines) and (
+        not lines[end].strip() or _indent(lines[end]) > parent_indent
+        or (sequence and _indent(lines[end]) == parent_indent
+            and lines[end].lstrip(" ").startswith("- "))
+    ):
         end += 1
     while end > start + 1 and not lines[end - 1].strip():
         end -= 1
@@ -237,11 +269,16 @@ def rewrite(path: Path) -> list[str]:
         for entry in data.get(section) or []:
             plan = plan_for(entry)
             notes.extend(plan.notes)
-            if not plan.folded:
+            if not plan.folded or _consolidated(plan):
                 continue
             lines = _apply(lines, entry, plan)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return notes
+
+
+def _consolidated(plan: Plan) -> bool:
+    """One test of the model holds every check already."""
+    return len(plan.folded) == 1 and plan.folded[0][0] is None
 
 
 def _apply(lines: list[str], entry: dict, plan: Plan) -> list[str]:
@@ -256,14 +293,14 @@ def _apply(lines: list[str], entry: dict, plan: Plan) -> list[str]:
     # column tests, bottom-up positions found by name
     columns_at = _find_key(lines, head, end, "columns", field_indent)
     if columns_at is not None:
-        columns_end = _block_end(lines, columns_at, field_indent)
+        columns_end = _block_end(lines, columns_at, field_indent, sequence=True)
         for first, last in _items(lines, columns_at + 1, columns_end):
             name = lines[first].split("- name: ", 1)[-1].strip().strip("'\"")
             folded = {i for c, i in plan.folded if c == name}
             if not folded:
                 continue
             tests_at = _find_key(lines, first, last, "data_tests", _indent(lines[first]) + 2)
-            tests_end = _block_end(lines, tests_at, _indent(lines[tests_at]))
+            tests_end = _block_end(lines, tests_at, _indent(lines[tests_at]), sequence=True)
             items = _items(lines, tests_at + 1, tests_end)
             for n, (a, b) in enumerate(items):
                 if n in folded:
@@ -276,7 +313,7 @@ def _apply(lines: list[str], entry: dict, plan: Plan) -> list[str]:
     test_indent = " " * field_indent
     insert_at = columns_at if columns_at is not None else end
     if tests_at is not None:
-        tests_end = _block_end(lines, tests_at, field_indent)
+        tests_end = _block_end(lines, tests_at, field_indent, sequence=True)
         items = _items(lines, tests_at + 1, tests_end)
         if items:
             test_indent = " " * _indent(lines[items[0][0]])
@@ -289,13 +326,15 @@ def _apply(lines: list[str], entry: dict, plan: Plan) -> list[str]:
         new_block = [f"{' ' * field_indent}data_tests:"]
         test_indent = " " * (field_indent + (2 if _uses_indented_lists(lines) else 0))
     rendered = new_block + render(plan, test_indent)
-    kept = [(i, line) for i, line in enumerate(lines) if i not in remove]
     out: list[str] = []
-    for i, line in kept:
-        if i == insert_at:
+    inserted = False
+    for i, line in enumerate(lines):
+        if i >= insert_at and not inserted:
             out.extend(rendered)
-        out.append(line)
-    if insert_at >= len(lines):
+            inserted = True
+        if i not in remove:
+            out.append(line)
+    if not inserted:
         out.extend(rendered)
     return out
 
@@ -317,8 +356,7 @@ def check(paths: list[Path]) -> int:
             for section in ("models", "seeds"):
                 for entry in data.get(section) or []:
                     plan = plan_for(entry)
-                    consolidated = len(plan.folded) == 1 and plan.folded[0][0] is None
-                    if plan.folded and not consolidated:
+                    if plan.folded and not _consolidated(plan):
                         left += 1
                         columns = sorted({c for c, _ in plan.folded if c})
                         print(f"{file}: {entry['name']}: {len(plan.folded)} tests to fold "
