@@ -10,7 +10,9 @@
    (`staging_filter`) — and the transactions likewise: their clean rows counted by the one
    pass's groups (`clean_rows`: Σ transactions of int_transaction_days_profiled's clean
    rows), their dated failing rows the re-read rows of int_transactions_rechecked, the
-   undated ones straight from staging. #}
+   undated ones straight from staging. `rechecked_month` names the month column of a
+   `rechecked` model: dq_quarantine keeps those rows by month (period_month) and rewrites
+   only the months the run wrote; every other row is rewritten in every run. #}
 {% macro quarantine_tables() %}
     {{ return({
         'customers': {'key': ['customer_id'], 'clean': 'stg_core__customers', 'validation': none,
@@ -23,10 +25,11 @@
                 'maturity_date', 'close_date', 'interest_rate', 'risk_class', 'collateral_type']},
         'balances': {'key': ['account_id', 'balance_date'], 'clean': 'int_account_months_aggregated',
             'clean_rows': 'sum(balance_days)', 'validation': none, 'staging_filter': 'balance_date is null',
-            'rechecked': 'int_balances_rechecked', 'raw': ['account_id', 'balance_date', 'balance']},
+            'rechecked': 'int_balances_rechecked', 'rechecked_month': 'period_month',
+            'raw': ['account_id', 'balance_date', 'balance']},
         'transactions': {'key': ['txn_id'], 'clean': 'int_transaction_days_profiled',
             'clean_rows': 'sum(case when dq_reason_code is null then transactions else 0 end)', 'validation': none,
-            'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_rechecked',
+            'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_rechecked', 'rechecked_month': 'txn_month',
             'raw': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by']},
         'fees': {'key': ['fee_id'], 'clean': 'int_fees_validated', 'validation': validated_fees(),
             'staged': ['fee_id', 'customer_id', 'account_id', 'fee_date', 'fee_type', 'amount', 'currency'],
@@ -68,3 +71,49 @@
     {%- endfor -%}
     {{ dbt.concat(parts) }}
 {%- endmacro %}
+
+{# Config of dq_quarantine, per engine (dispatched). DuckDB: incremental by period_month —
+   the rows of the monthly re-reads (balances, transactions) are kept by month and only
+   the months this run wrote are rewritten; the rows without a month (every other table,
+   undated rows) are rewritten in every run (pre-hook clear_quarantine_window). Spark: a
+   table rebuilt in every run — Parquet tables have no delete, and the rows without a
+   month have no partition to overwrite; its inputs are the small tables and the
+   re-reads' few failing rows. #}
+{% macro quarantine_config() %}
+    {{ return(adapter.dispatch('quarantine_config', 'bank_tiering')()) }}
+{% endmacro %}
+
+{% macro default__quarantine_config() %}
+    {{ return({'materialized': 'table'}) }}
+{% endmacro %}
+
+{% macro duckdb__quarantine_config() %}
+    {{ return({'materialized': 'incremental', 'incremental_strategy': 'delete+insert',
+               'unique_key': 'period_month', 'on_schema_change': 'fail',
+               'pre_hook': '{{ clear_quarantine_window() }}'}) }}
+{% endmacro %}
+
+{# The first month ('YYYY-MM-DD') whose quarantine rows of the monthly re-reads an
+   incremental build of dq_quarantine rewrites: the first month this invocation wrote to
+   the facts incremental by month (incremental_written_from); none on a full build or
+   when unknown (then every row is rewritten). #}
+{% macro quarantine_start_month() %}
+    {%- if not execute or not is_incremental() -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {{ return(incremental_written_from()) }}
+{% endmacro %}
+
+{# Pre-hook of dq_quarantine on DuckDB: removes the rows it rewrites — those without a
+   month and those of the months from quarantine_start_month() on (every row when that is
+   unknown) — so a table whose bad rows were corrected loses them. #}
+{% macro clear_quarantine_window() %}
+    {%- if not execute or not is_incremental() -%}
+        {{ return('select 1') }}
+    {%- endif -%}
+    {%- set start = quarantine_start_month() -%}
+    {%- if start is none -%}
+        {{ return('delete from ' ~ this) }}
+    {%- endif -%}
+    {{ return('delete from ' ~ this ~ " where period_month is null or period_month >= cast('" ~ start ~ "' as date)") }}
+{% endmacro %}

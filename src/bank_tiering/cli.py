@@ -10,7 +10,15 @@ from pathlib import Path
 import click
 import duckdb
 
-from bank_tiering.project import Settings, models_out_of_sync, raw_data_present, run_dbt_process
+from bank_tiering.project import (
+    Settings,
+    build_args,
+    forget_build_state,
+    models_out_of_sync,
+    raw_data_present,
+    run_dbt_process,
+    save_build_state,
+)
 from bank_tiering.serving import PublishError
 from bank_tiering.serving import publish as publish_serving
 
@@ -74,14 +82,14 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
 
         generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed,
                      start_month=date(2024, 12, 1))
-    # The month-end build runs the models and their data tests. The unit tests check the
-    # SQL of the rules on fixed inputs, not the bank's data: they run where the code changes
-    # (`make test`, CI), as dbt recommends, and would add ~20 % to a +1 month run here
-    # (README "Performance"). On Spark 4.3.0 one unit-test fixture fails as well (README
-    # "Apache Spark").
-    args = ["build", "--exclude", "resource_type:unit_test"]
-    args += ["--full-refresh"] if full_refresh else []
-    if run_dbt_process(args, settings) != 0:
+    # The month-end build runs the models and their data tests, and the seeds that changed
+    # since the warehouse's last successful build with theirs (project.build_args). The
+    # unit tests check the SQL of the rules on fixed inputs, not the bank's data: they run
+    # where the code changes (`make test`, CI), as dbt recommends (README "Performance").
+    # On Spark 4.3.0 one unit-test fixture fails as well (README "Apache Spark").
+    if full_refresh:
+        forget_build_state(settings)
+    if run_dbt_process(build_args(settings, full_refresh), settings) != 0:
         click.echo("dbt build failed: see the messages above (logs/dbt.log has the detail).",
                    err=True)
         stale = models_out_of_sync()
@@ -91,6 +99,7 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
                        "changed). Rebuild them once with:  .venv/bin/bank-tiering run "
                        "--full-refresh", err=True)
         sys.exit(1)
+    save_build_state(settings)
     if settings.on_spark:
         print_spark_summary(settings.spark_warehouse)
         click.echo("\nThe marts are Spark tables (BI tools query them through a Spark Thrift "

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -106,6 +107,59 @@ def run_dbt_process(args: list[str], settings: Settings) -> int:
     dbt = Path(sys.executable).with_name("dbt")
     log.info("dbt %s", " ".join(args))
     return subprocess.call([str(dbt), *args, *_project_args()])
+
+
+#: Where `bank-tiering run` keeps the manifest of the last successful build of a warehouse
+#: (dbt's `--state`), next to the warehouse it describes.
+STATE_DIR_SUFFIX = ".dbt-state"
+
+
+def build_state_dir(settings: Settings) -> Path:
+    """The folder holding the manifest of the warehouse's last successful build: beside the
+    DuckDB file (``warehouse.duckdb.dbt-state``), inside the Spark warehouse folder."""
+    if settings.on_spark:
+        return settings.spark_warehouse / STATE_DIR_SUFFIX.lstrip(".")
+    return settings.duckdb_path.with_name(settings.duckdb_path.name + STATE_DIR_SUFFIX)
+
+
+def build_args(settings: Settings, full_refresh: bool) -> list[str]:
+    """The `dbt build` of `bank-tiering run`: models, seeds and data tests (the unit tests
+    check the rules' SQL on fixed inputs, not the bank's data: they run where the code
+    changes, `make test` and CI).
+
+    After a successful build of this warehouse (its manifest in build_state_dir), only the
+    seeds whose file or config changed since (`state:modified`) are loaded again, and the
+    data tests of the unchanged ones do not run: the warehouse holds them as loaded and
+    tested then (a new or changed test runs all the same). Every model still runs (the raw
+    landing changes under them) and so do their data tests, bounded to the months the run
+    wrote. ``--full-refresh``, a first build, or a warehouse without its state build and
+    test everything; so does plain `dbt build`.
+    """
+    excluded = ["--exclude", "resource_type:unit_test"]
+    if full_refresh:
+        return ["build", *excluded, "--full-refresh"]
+    state = build_state_dir(settings)
+    warehouse = settings.spark_warehouse if settings.on_spark else settings.duckdb_path
+    if not ((state / "manifest.json").is_file() and warehouse.exists()):
+        return ["build", *excluded]
+    selected = ["resource_type:model", "resource_type:seed,state:modified",
+                "resource_type:test,state:modified"]
+    return ["build", "--select", *selected, *excluded, "--state", str(state)]
+
+
+def save_build_state(settings: Settings, target_dir: Path = PROJECT_DIR / "target") -> None:
+    """Keep the manifest of a successful build as the warehouse's state (build_args)."""
+    manifest = target_dir / "manifest.json"
+    if not manifest.is_file():
+        return
+    state = build_state_dir(settings)
+    state.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(manifest, state / "manifest.json")
+
+
+def forget_build_state(settings: Settings) -> None:
+    """Drop the warehouse's state: the next run builds and tests everything."""
+    shutil.rmtree(build_state_dir(settings), ignore_errors=True)
 
 
 def models_out_of_sync(target_dir: Path = PROJECT_DIR / "target") -> list[str]:
