@@ -14,11 +14,12 @@ average before/after every figure — the machine may be shared):
    The same models and seeds alone (tests excluded) into another one: the data work.
 5. ``whole build``: ``dbt build`` (every model and test) into another fresh warehouse.
 6. ``+1 month``: one more month landed (same seed: the first months are identical), then
-   the three builds again, incrementally, on their warehouses; and the whole build's
-   increment once more from the same starting warehouse without the unit tests
-   (``--exclude-resource-type unit_test``: a production month-end — the unit tests check
-   the code on fixed YAML inputs, CI runs them). Each dbt build prints its thread seconds
-   by kind (models, data tests, unit tests, seeds) from run_results.json.
+   the three builds again, incrementally, on their warehouses — the whole build as
+   `bank-tiering run` runs it (bank_tiering.project.build_args: models, data tests, and
+   only the seeds changed since the warehouse's last build, none here; the unit tests
+   check the code on fixed YAML inputs, CI runs them). Each dbt build prints its thread
+   seconds by kind (models, data tests, unit tests, seeds) from run_results.json and its
+   executed nodes (models, data tests, seeds, unit tests) with the seconds per node.
 
 Targets (issue 9): +contribution ≤ 2× the script and ≤ 2 GB; whole build ≤ 3× the script;
 +1 month ≤ 15 % of the full build. dbt runs with 2 threads and the profile's defaults
@@ -57,6 +58,12 @@ PROJECT_DIR = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(PROJECT_DIR / "src"))
 
 from bank_tiering.generator import append_month, generate  # noqa: E402
+from bank_tiering.project import (  # noqa: E402
+    Settings,
+    build_args,
+    forget_build_state,
+    save_build_state,
+)
 
 REFERENCE_SQL = PROJECT_DIR / "scripts" / "contribution_reference.sql"
 COMPARED = (
@@ -380,15 +387,20 @@ def main() -> None:
                                 "--select", "+fct_customer_contribution", *models_only)
         report(fct_models, script)
 
-        # The whole build as `bank-tiering run` runs it: models, seeds and data tests; the
-        # unit tests (SQL of the rules on fixed inputs, not the data) are timed on their own.
-        production = ("--exclude-resource-type", "unit_test")
+        # The whole build as `bank-tiering run` runs it (project.build_args): models, seeds
+        # and data tests, and on the +1 month only the seeds changed since its last build;
+        # the unit tests (SQL of the rules on fixed inputs, not the data) are timed alone.
         whole = Warehouse(workdir, "whole", raw, args)
+        run_settings = Settings(raw_dir=raw, duckdb_path=whole.path,
+                                serving_path=whole.dir / "serving.duckdb")
         full = None
         if not args.skip_whole:
             whole.reset()
+            forget_build_state(run_settings)
             whole.dbt("parse", "parse")
-            full = whole.dbt("whole build (bank-tiering run)", "build", *production)
+            full = whole.dbt("whole build (bank-tiering run)",
+                             *build_args(run_settings, full_refresh=False))
+            save_build_state(run_settings, whole.dir / "target")
             report(full, script)
             print(f"   slowest: {_slowest(full)}")
             report(whole.dbt("unit tests alone", "test", "--select", "test_type:unit"))
@@ -409,7 +421,8 @@ def main() -> None:
             print(f"   = {models_next.wall_s / fct_models.wall_s:.0%} of the full models-only run; "
                   f"slowest: {_slowest(models_next)}")
             if full is not None:
-                whole_next = whole.dbt("+1 month, whole (bank-tiering run)", "build", *production)
+                whole_next = whole.dbt("+1 month, whole (bank-tiering run)",
+                                       *build_args(run_settings, full_refresh=False))
                 report(whole_next, script)
                 print(f"   = {whole_next.wall_s / full.wall_s:.0%} of the whole full build "
                       f"({whole_next.cpu_s / full.cpu_s:.0%} of its CPU); "
