@@ -284,19 +284,6 @@
     not materialized
 {%- endmacro %}
 
-{# The opposite, for a small CTE (an aggregate) read twice: DuckDB computes it once and
-   keeps the result, instead of running its whole upstream once per reference. Other
-   engines decide themselves (Spark reuses the shuffle of an identical subtree). #}
-{% macro cte_materialized() -%}
-    {{ return(adapter.dispatch('cte_materialized', 'bank_tiering')()) }}
-{%- endmacro %}
-
-{% macro default__cte_materialized() -%}{%- endmacro %}
-
-{% macro duckdb__cte_materialized() -%}
-    materialized
-{%- endmacro %}
-
 {# Config of a fact incremental by month, per engine (dispatched): DuckDB deletes and
    re-inserts the recomputed months (`unique_key` = the month column: one column, see
    ../shared/notes/ENVIRONMENT.md); Spark overwrites the month partitions (Parquet tables

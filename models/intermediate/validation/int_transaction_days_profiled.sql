@@ -39,7 +39,7 @@ keyed as {{ cte_not_materialized() }} (
     from transaction_rows
 ),
 
-grouped as {{ cte_materialized() }} (
+grouped as (
     select
         txn_month,
         customer_id,
@@ -49,9 +49,7 @@ grouped as {{ cte_materialized() }} (
         dq_reason_code,
         cast(count(*) as integer) as transactions,
         coalesce(sum({{ contribution_exact('outflow_cny') }}), 0) as net_outflow,
-        cast(sum(case when is_unconverted_outflow then 1 else 0 end) as integer) as unconverted_outflow_transactions,
-        min(txn_id) as first_txn_id,
-        max(txn_id) as last_txn_id
+        cast(sum(case when is_unconverted_outflow then 1 else 0 end) as integer) as unconverted_outflow_transactions
     from keyed
     group by
         txn_month,
@@ -62,12 +60,19 @@ grouped as {{ cte_materialized() }} (
         dq_reason_code
 ),
 
+-- the txn_id range of each month, from the landed ids alone (two columns of the window:
+-- reading them again is cheaper than holding the groups to join them back)
 month_txn_ids as (
     select
         txn_month,
-        min(first_txn_id) as month_first_txn_id,
-        max(last_txn_id) as month_last_txn_id
-    from grouped
+        min(txn_id) as month_first_txn_id,
+        max(txn_id) as month_last_txn_id
+    from {{ ref('base_core__transactions') }}
+    where
+        txn_ts is not null
+        {%- if start_month is not none %}
+        and txn_ts >= cast('{{ start_month }}' as {{ dbt.type_timestamp() }})
+        {%- endif %}
     group by txn_month
 ),
 
