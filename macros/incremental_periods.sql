@@ -73,8 +73,8 @@
    recomputes: incremental_start_month() on txn_month, moved back to the earliest stored
    month holding a txn_id that is landed again in the window (a duplicate across months:
    a full build judges both rows together, so both months are recomputed). The pass keeps
-   no row-level table, so the stored ids are the landed ones: every stored month carries
-   its smallest and largest txn_id (month_first_txn_id, month_last_txn_id), and only the
+   no row-level table, so the stored ids are the landed ones: every stored month has a row
+   with its smallest and largest txn_id (month_first_txn_id, month_last_txn_id), and only the
    months whose range holds an id of the window are read again — for their ids only, and
    only to find which of them really share one. Ids that grow with time (sequence
    numbers, as core systems issue them) put every window above the stored ranges: nothing
@@ -95,9 +95,13 @@
     {%- set candidates_query -%}
         select distinct cast(stored.txn_month as {{ dbt.type_string() }})
         from (
-            select distinct txn_month, month_first_txn_id, month_last_txn_id
+            select txn_month, month_first_txn_id, month_last_txn_id
             from {{ this }}
-            where txn_month < cast('{{ start }}' as date)
+            where
+                -- the months' rows
+                dq_reason_code is null
+                and txn_date is null
+                and txn_month < cast('{{ start }}' as date)
         ) as stored
         inner join ({{ window_ids }}) as landed
             on landed.txn_id >= stored.month_first_txn_id

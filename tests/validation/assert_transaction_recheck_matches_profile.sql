@@ -1,9 +1,10 @@
-{#- The one pass over the transactions and its re-read agree (METHODOLOGY.md §9): for
-    every month and reason, the failing transactions the pass counted
-    (int_transaction_days_profiled, rows with a reason) are exactly the rows the re-read
+{#- The one pass over the transactions and its re-read agree (METHODOLOGY.md §9): per
+    month, the dated rows landed (the month's row of int_transaction_days_profiled) are
+    its clean transactions plus its failing ones; per month and reason, the failing
+    transactions the pass counted are exactly the rows the re-read
     (int_transactions_rechecked) names with it, and a row of failing transactions carries
-    no customer, day, channel or initiator. Runs on the failing rows only, never on the
-    clean transactions. Returns the disagreeing months and reasons. -#}
+    no customer, day, channel or initiator. Runs on the pass's groups and the failing
+    rows, never on the transactions. Returns the disagreeing months and reasons. -#}
 with
 
 int_transaction_days_profiled as (
@@ -16,7 +17,6 @@ int_transaction_days_profiled as (
         is_customer_initiated,
         transactions
     from {{ ref('int_transaction_days_profiled') }}
-    where dq_reason_code is not null
 ),
 
 int_transactions_rechecked as (
@@ -24,6 +24,16 @@ int_transactions_rechecked as (
         txn_month,
         dq_reason_code
     from {{ ref('int_transactions_rechecked') }}
+),
+
+profiled_months as (
+    select
+        txn_month,
+        sum(case when dq_reason_code is null and txn_date is null then transactions else 0 end) as landed_rows,
+        sum(case when dq_reason_code is null and txn_date is not null then transactions else 0 end) as clean_rows,
+        sum(case when dq_reason_code is not null then transactions else 0 end) as failing_rows
+    from int_transaction_days_profiled
+    group by txn_month
 ),
 
 profiled_failures as (
@@ -39,6 +49,7 @@ profiled_failures as (
             end
         ) as keyed_groups
     from int_transaction_days_profiled
+    where dq_reason_code is not null
     group by
         txn_month,
         dq_reason_code
@@ -55,7 +66,7 @@ rechecked_failures as (
         dq_reason_code
 ),
 
-final as (
+failures_compared as (
     select
         coalesce(profiled_failures.txn_month, rechecked_failures.txn_month) as txn_month,
         coalesce(profiled_failures.dq_reason_code, rechecked_failures.dq_reason_code) as dq_reason_code,
@@ -71,6 +82,21 @@ final as (
         or rechecked_failures.rechecked_rows is null
         or profiled_failures.profiled_rows != rechecked_failures.rechecked_rows
         or profiled_failures.keyed_groups > 0
+),
+
+final as (
+    select
+        txn_month,
+        'landed != clean + failing' as dq_reason_code,
+        landed_rows as profiled_rows,
+        clean_rows as keyed_groups,
+        failing_rows as rechecked_rows
+    from profiled_months
+    where landed_rows != clean_rows + failing_rows
+
+    union all
+
+    select * from failures_compared
 )
 
 select * from final

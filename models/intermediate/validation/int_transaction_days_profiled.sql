@@ -4,13 +4,13 @@
 {#- The one pass over the transactions (METHODOLOGY.md §2, §7, §9, §13, §16): every dated
     landed transaction row of the window classified (macro transaction_rows_checked) and
     aggregated in the same query — one row per customer, day, channel and initiator of
-    the clean rows with their count and net outflow, plus one row per month and reason of
-    the failing rows (their count: the facts int_transactions_rechecked re-reads the months
-    of). No row-level table is written. Every row carries its month's smallest and largest
-    txn_id, which transactions_start_month compares a new window's ids with. Incremental
-    by txn_month: the window is transactions_start_month(), reaching back to any stored
-    month that shares a txn_id with it, so a duplicate across months is decided as a
-    full build decides it. Undated rows (no month) are quarantined by dq_quarantine
+    the clean rows with their count and net outflow, one row per month and reason of the
+    failing rows (their count: the facts int_transactions_rechecked re-reads the months
+    of), and one row per month with its landed rows and its smallest and largest txn_id
+    (the range transactions_start_month compares a new window's ids with). No row-level
+    table is written. Incremental by txn_month: the window is transactions_start_month(),
+    reaching back to any stored month that shares a txn_id with it, so a duplicate across
+    months is decided as a full build decides it. Undated rows (no month) are quarantined by dq_quarantine
     straight from staging. -#}
 {%- set start_month = transactions_start_month() %}
 
@@ -60,11 +60,13 @@ grouped as (
         dq_reason_code
 ),
 
--- the txn_id range of each month, from the landed ids alone (two columns of the window:
--- reading them again is cheaper than holding the groups to join them back)
-month_txn_ids as (
+-- one row per month of the window: its landed dated rows and their txn_id range, from the
+-- landed ids alone (two columns of the window: reading them again costs less than holding
+-- the groups to join a month's range to each of them)
+month_facts as (
     select
         txn_month,
+        cast(count(*) as integer) as transactions,
         min(txn_id) as month_first_txn_id,
         max(txn_id) as month_last_txn_id
     from {{ ref('base_core__transactions') }}
@@ -76,35 +78,54 @@ month_txn_ids as (
     group by txn_month
 ),
 
-final as (
+unioned as (
     select
         -- ids
-        grouped.customer_id,
+        customer_id,
 
         -- strings
-        grouped.channel,
-        grouped.dq_reason_code,
-        month_txn_ids.month_first_txn_id,
-        month_txn_ids.month_last_txn_id,
+        channel,
+        dq_reason_code,
+        cast(null as {{ dbt.type_string() }}) as month_first_txn_id,
+        cast(null as {{ dbt.type_string() }}) as month_last_txn_id,
 
         -- numerics
-        grouped.transactions,
-        grouped.net_outflow,
-        grouped.unconverted_outflow_transactions,
+        transactions,
+        net_outflow,
+        unconverted_outflow_transactions,
 
         -- booleans
-        grouped.is_customer_initiated,
-
-        -- the dbt run that wrote the row (models fed by the transactions recompute the
-        -- months a run rewrote: incremental_start_month(follow_transactions=true))
-        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as profiled_in_invocation,
+        is_customer_initiated,
 
         -- dates
-        grouped.txn_date,
-        grouped.txn_month
+        txn_date,
+        txn_month
     from grouped
-    inner join month_txn_ids
-        on grouped.txn_month = month_txn_ids.txn_month
+
+    union all
+
+    select
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as {{ dbt.type_string() }}) as channel,
+        cast(null as {{ dbt.type_string() }}) as dq_reason_code,
+        month_first_txn_id,
+        month_last_txn_id,
+        transactions,
+        {{ contribution_exact('0') }} as net_outflow,
+        cast(0 as integer) as unconverted_outflow_transactions,
+        cast(null as boolean) as is_customer_initiated,
+        cast(null as date) as txn_date,
+        txn_month
+    from month_facts
+),
+
+-- the dbt run that wrote the rows (models fed by the transactions recompute the months a
+-- run rewrote: incremental_start_month(follow_transactions=true))
+final as (
+    select
+        *,
+        cast('{{ invocation_id }}' as {{ dbt.type_string() }}) as profiled_in_invocation
+    from unioned
 )
 
 select * from final
