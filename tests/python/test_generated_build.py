@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Build
 
-from bank_tiering.generator_bad_rows import expected_quarantine, load_manifest
+from bank_tiering.generator import expected_quarantine, load_manifest
 
 
 @pytest.fixture(scope="module")

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
 from datetime import date
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import bank_tiering.generator
 from bank_tiering.generator import append_month, generate
 
 SMALL = {"customers": 300, "months": 3, "seed": 7, "start_month": date(2025, 1, 1)}
@@ -96,6 +99,40 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str):
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
+
+
+# --------------------------------------------------------------------------------------
+# The package: dependencies one way only
+# --------------------------------------------------------------------------------------
+
+PACKAGE = "bank_tiering.generator"
+
+
+def package_imports() -> dict[str, set[str]]:
+    """Module -> the package modules it imports (``__init__`` is the package itself)."""
+    folder = Path(bank_tiering.generator.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if isinstance(node, ast.ImportFrom) and node.level:
+                names = [f"{PACKAGE}.{node.module or ''}".rstrip(".")]
+            deps |= {n.removeprefix(f"{PACKAGE}.") if n != PACKAGE else "__init__"
+                     for n in names if n == PACKAGE or n.startswith(f"{PACKAGE}.")}
+        graph[path.stem] = deps
+    return graph
+
+
+def test_generator_package_has_no_import_circle() -> None:
+    graph = package_imports()
+    assert {"orchestration", "schema", "helpers", "customers", "bad_rows"} <= set(graph)
+    list(TopologicalSorter(graph).static_order())  # raises CycleError on a circle
+    for module, deps in graph.items():
+        assert "__init__" not in deps, f"{module} imports the package itself"
+        if module != "__init__":
+            assert "orchestration" not in deps, f"{module} imports the orchestration"
 
 
 # --------------------------------------------------------------------------------------

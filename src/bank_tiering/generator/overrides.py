@@ -21,15 +21,14 @@ calls :func:`write_tier_overrides` after the core tables (and after bad-row inje
 Every override names customers that are open and onboarded before the window, chosen
 deterministically from ``seed``; good and bad rows use different customers, so a bad row
 never touches a good one. Only waves that start inside the window are written: one more
-month (:func:`bank_tiering.generator.append_month`) only adds the wave starting in it,
-never changes an override of a month already built, and writes the file a full run of
-that length writes. The bad rows depend on the customer universe and ``start_month``
+month (:func:`bank_tiering.generator.append_month`) only adds the wave starting in
+it, never changes an override of a month already built, and writes the file a full run
+of that length writes. The bad rows depend on the customer universe and ``start_month``
 only.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,6 +39,9 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bank_tiering.generator.helpers import S_OVERRIDES, stream
+from bank_tiering.generator.manifest import add_table
+
 logger = logging.getLogger(__name__)
 
 TABLE = "tier_overrides"
@@ -47,8 +49,6 @@ COLUMNS: tuple[str, ...] = (
     "override_id", "customer_id", "tier_code", "reason", "requested_by", "approved_by",
     "valid_from", "valid_to",
 )
-#: Random stream of this module (the generator's own streams are 1-10).
-_STREAM = 41
 #: Reasons injected for tier_overrides, in the order of doc `tier_override_checks`.
 OVERRIDE_REASONS: tuple[str, ...] = (
     "missing_key", "bad_type", "unknown_code", "date_order", "override_rule",
@@ -115,7 +115,7 @@ def _good_rows(customers: pa.Table, start: date, months: int, seed: int
     more month only adds rows: the overrides of the months already built never change.
     Every customer has at most one good override; none is in ``spare``.
     """
-    rng = np.random.default_rng([seed, _STREAM])
+    rng = stream(seed, S_OVERRIDES)
     k = max(2, customers.num_rows // 500)
     retail = _permuted(rng, _eligible(customers, start, "retail"))
     corporate = _permuted(rng, _eligible(customers, start, "corporate"))
@@ -193,31 +193,6 @@ def _as_text(row: Row) -> Row:
             for c in COLUMNS}
 
 
-def _extend_manifest(out_dir: Path, raw_rows: int, injected: list[tuple[Row, str | None]]
-                     ) -> None:
-    path = out_dir / "_bad_rows_manifest.json"
-    manifest = json.loads(path.read_text())
-    per_reason = dict.fromkeys((*manifest["reason_precedence"], "override_rule"), 0)
-    records = []
-    for row, reason in injected:
-        if reason is not None:
-            per_reason[reason] += 1
-            records.append({"table": TABLE, "reason": reason,
-                            "record_key": {"override_id": row["override_id"]}})
-    quarantined = sum(per_reason.values())
-    manifest["record_keys"][TABLE] = ["override_id"]
-    manifest["semantics"]["override_rule"] = SEMANTICS
-    manifest["tables"][TABLE] = {
-        "raw_rows": raw_rows, "injected_rows": len(injected),
-        "quarantined_rows": quarantined, "clean_rows": raw_rows - quarantined,
-        "quarantined": per_reason,
-    }
-    for reason, n in per_reason.items():
-        manifest["totals"][reason] = manifest["totals"].get(reason, 0) + n
-    manifest["rows"].extend(records)
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-
-
 def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_month: date,
                          months: int, bad: bool) -> int:
     """Write ``<out_dir>/tier_overrides.parquet``; return its row count.
@@ -241,7 +216,12 @@ def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_mo
     table = pa.table({c: pa.array([r[c] for r in text_rows], type=pa.string())
                       for c in COLUMNS})
     pq.write_table(table, path)
-    _extend_manifest(Path(out_dir), table.num_rows, injected)
+    add_table(
+        Path(out_dir), TABLE, ("override_id",), table.num_rows, len(injected),
+        (({"override_id": row["override_id"]}, reason) for row, reason in injected
+         if reason is not None),
+        {"override_rule": SEMANTICS}, extra_reasons=("override_rule",),
+    )
     logger.info("tier_overrides: %d good, %d bad rows", len(good), len(injected))
     return table.num_rows
 
