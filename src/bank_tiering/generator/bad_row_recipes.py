@@ -7,7 +7,6 @@ row designed to fail exactly one check (:mod:`bank_tiering.generator.bad_rows`).
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date, timedelta
 from typing import Any
 
 from bank_tiering.generator.bad_row_injector import (
@@ -18,10 +17,7 @@ from bank_tiering.generator.bad_row_injector import (
     Injector,
     Row,
 )
-
-
-def _shift(iso: str, days: int) -> str:
-    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
+from bank_tiering.generator.helpers import shift_iso
 
 
 def _neg(value: str) -> str:
@@ -194,11 +190,11 @@ RECIPES: dict[tuple[str, str], Callable[[Injector, int], None]] = {
     ("customers", "unknown_code"): _mutate("customers", "unknown_code", "customer",
                                            [{"customer_type": "alien"}], "close_date IS NULL"),
     ("customers", "date_order"): _mutate("customers", "date_order", "customer", [
-        {"close_date": lambda r, inj: _shift(r["onboard_date"], -30)},
+        {"close_date": lambda r, inj: shift_iso(r["onboard_date"], -30)},
     ], "close_date IS NULL"),
     ("customers", "exact_duplicate"): _exact_duplicate("customers"),
     ("customers", "duplicate_key"): _dup_fresh(
-        "customers", {"onboard_date": lambda r, inj: _shift(r["onboard_date"], 1)},
+        "customers", {"onboard_date": lambda r, inj: shift_iso(r["onboard_date"], 1)},
         "close_date IS NULL", id_kind="customer"),
     # accounts
     ("accounts", "missing_key"): _missing_key("accounts", "account_id"),
@@ -209,8 +205,8 @@ RECIPES: dict[tuple[str, str], Callable[[Injector, int], None]] = {
     ("accounts", "unknown_code"): _mutate("accounts", "unknown_code", "account",
                                           [{"product_family": "crypto"}], _CNY_DD),
     ("accounts", "date_order"): _mutate("accounts", "date_order", "account", [
-        {"close_date": lambda r, inj: _shift(r["open_date"], -10)},
-        {"maturity_date": lambda r, inj: _shift(r["open_date"], -30)},
+        {"close_date": lambda r, inj: shift_iso(r["open_date"], -10)},
+        {"maturity_date": lambda r, inj: shift_iso(r["open_date"], -30)},
     ], _CNY_DD),
     ("accounts", "exact_duplicate"): _exact_duplicate("accounts"),
     ("accounts", "duplicate_key"): _dup_fresh(

@@ -71,6 +71,7 @@ class Customers:
     lam: np.ndarray  # customer-initiated transactions per month
     quiet: np.ndarray  # no customer activity on or after this day (NA_DAY = never)
     engage: np.ndarray  # relationship depth 0..1: products, activity, surveys, fee business
+    branch: np.ndarray  # branch number 1..N_BRANCHES (branch_id BR001...)
     ids: pa.Array
     table: pa.Table
 
@@ -338,6 +339,6 @@ def generate_customers(seed: int, n: int, start: date) -> Customers:
         n=n, ctype=ctype, onboard=onboard.astype(np.int64), close=close.astype(np.int64),
         wealth=wealth, target=target, size=size, corp_loan=corp_loan, strategic=strategic,
         industry=industry, occupation=occupation, lam=lam, quiet=quiet.astype(np.int64),
-        engage=engage,
+        engage=engage, branch=branch,
         ids=ids, table=table,
     )

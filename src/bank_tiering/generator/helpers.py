@@ -6,19 +6,19 @@ every stream id of the package is listed here, so a new part picks an unused one
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from bank_tiering.generator.codes import EPOCH, NA_DAY
-from bank_tiering.generator.schema import CONTRACT, DATE, DBL, STR
+from bank_tiering.generator.schema import CONTRACT, DATE, DBL, OPTIONAL_CONTRACT, STR
 
 #: Random stream ids, one per part (a new part takes an unused number).
 S_CUST, S_ACC, S_LEVEL, S_DAILY, S_TXN, S_FEE = 1, 2, 3, 4, 5, 6
 S_RATING, S_SURVEY, S_PROSPECT, S_FX = 7, 8, 9, 10
-S_OVERRIDES = 41
+S_OVERRIDES, S_RMS = 41, 42
 
 
 def stream(seed: int, *keys: int) -> np.random.Generator:
@@ -39,6 +39,11 @@ def month_start(start: date, m: int) -> int:
 def balance_partition_name(start: date, m: int) -> str:
     """File name of month ``m``'s balance partition, e.g. ``2025-01.parquet``."""
     return f"{np.datetime64(month_start(start, m), 'D').astype('datetime64[M]')}.parquet"
+
+
+def shift_iso(iso: str, days: int) -> str:
+    """An ISO date string ``days`` later (the bad rows work on text)."""
+    return (date.fromisoformat(iso) + timedelta(days=days)).isoformat()
 
 
 def add_months(days: np.ndarray, months: np.ndarray) -> np.ndarray:
@@ -132,9 +137,16 @@ def float_array(x: np.ndarray) -> pa.Array:
 
 def contract_table(name: str, cols: dict[str, pa.Array]) -> pa.Table:
     """Build a table with exactly the contract's column order and types."""
-    schema = pa.schema([pa.field(c, t) for c, t in CONTRACT[name]])
-    arrays = [cols[c] if cols[c].type == t else cols[c].cast(t) for c, t in CONTRACT[name]]
+    columns = CONTRACT.get(name) or OPTIONAL_CONTRACT[name]
+    schema = pa.schema([pa.field(c, t) for c, t in columns])
+    arrays = [cols[c] if cols[c].type == t else cols[c].cast(t) for c, t in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def text_table(name: str, rows: list[dict[str, object]]) -> pa.Table:
+    """Rows of an optional table with every column as text (the bad-rows mode)."""
+    columns = [c for c, _ in OPTIONAL_CONTRACT[name]]
+    return pa.table({c: pa.array([r.get(c) for r in rows], type=STR) for c in columns})
 
 
 def round_to(x: np.ndarray, step: float) -> np.ndarray:

@@ -42,6 +42,7 @@ from bank_tiering.generator.reference import (
     prospects_table,
     surveys_table,
 )
+from bank_tiering.generator.rms import write_relationship_managers
 from bank_tiering.generator.schema import BALANCE_LAYOUTS, CONTRACT, TABLES
 from bank_tiering.generator.transactions import fees_month, transactions_month
 
@@ -156,10 +157,11 @@ def _generate(
             customers=customers, balances_layout=balances_layout,
         )
         counts = {t: int(v["raw_rows"]) for t, v in manifest["tables"].items()}
-    # the optional tier_overrides table (own module; extends the bad-rows manifest)
+    # the optional tables (own modules; each extends the bad-rows manifest)
     overrides = write_tier_overrides(out_dir, seed, cust.table, start_month, months,
                                      bad=bad_rows > 0)
-    return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides}
+    rms = write_relationship_managers(out_dir, seed, cust, start_month, months, bad_rows)
+    return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides, **rms}
 
 
 def generate(
@@ -173,6 +175,9 @@ def generate(
     progress: bool = True,
 ) -> dict[str, int]:
     """Write the full raw landing contract into ``out_dir``; return rows written per table.
+
+    The optional tables are written too: ``tier_overrides`` and the pair
+    ``relationship_managers`` / ``customer_assignments``.
 
     Args:
         out_dir: target directory (created if missing); previously generated contract files
@@ -204,9 +209,9 @@ def append_month(
     """Extend a monthly-partitioned data set generated with ``months - 1`` by one month.
 
     Writes only ``balances/<last month>.parquet`` and rewrites the small tables
-    (customers, accounts, transactions, fees, reference tables) for ``months`` months;
-    the existing balance partitions are kept, and they equal what a full run with
-    ``months`` would write.  Returns rows written per table (``balances`` counts only
+    (customers, accounts, transactions, fees, reference and optional tables) for
+    ``months`` months; the existing balance partitions are kept, and they equal what a
+    full run with ``months`` would write.  Returns rows written per table (``balances`` counts only
     the new partition).
     """
     if months < 2:

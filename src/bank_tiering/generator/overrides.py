@@ -39,16 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from bank_tiering.generator.helpers import S_OVERRIDES, stream
+from bank_tiering.generator.helpers import S_OVERRIDES, contract_table, stream, text_table
 from bank_tiering.generator.manifest import add_table
+from bank_tiering.generator.schema import OPTIONAL_CONTRACT
 
 logger = logging.getLogger(__name__)
 
 TABLE = "tier_overrides"
-COLUMNS: tuple[str, ...] = (
-    "override_id", "customer_id", "tier_code", "reason", "requested_by", "approved_by",
-    "valid_from", "valid_to",
-)
+COLUMNS: tuple[str, ...] = tuple(c for c, _ in OPTIONAL_CONTRACT[TABLE])
 #: Reasons injected for tier_overrides, in the order of doc `tier_override_checks`.
 OVERRIDE_REASONS: tuple[str, ...] = (
     "missing_key", "bad_type", "unknown_code", "date_order", "override_rule",
@@ -204,17 +202,13 @@ def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_mo
     good, spare = _good_rows(customers, start_month, months, seed)
     path = Path(out_dir) / f"{TABLE}.parquet"
     if not bad:
-        table = pa.table({
-            c: pa.array([r[c] for r in good],
-                        type=pa.date32() if c.startswith("valid_") else pa.string())
-            for c in COLUMNS
-        })
+        table = contract_table(TABLE, {c: pa.array([r[c] for r in good], type=t)
+                                       for c, t in OPTIONAL_CONTRACT[TABLE]})
         pq.write_table(table, path)
         return table.num_rows
     injected = _bad_rows(good, spare, start_month, customers.num_rows)
     text_rows = [_as_text(r) for r in good] + [_as_text(r) for r, _ in injected]
-    table = pa.table({c: pa.array([r[c] for r in text_rows], type=pa.string())
-                      for c in COLUMNS})
+    table = text_table(TABLE, text_rows)
     pq.write_table(table, path)
     add_table(
         Path(out_dir), TABLE, ("override_id",), table.num_rows, len(injected),

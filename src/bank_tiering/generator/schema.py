@@ -3,7 +3,8 @@
 Types: strings ``VARCHAR``, dates ``DATE``, ``txn_ts`` ``TIMESTAMP`` (µs, no zone), every
 decimal (money, rates, scores) ``DOUBLE`` (money rounded to cents), ``employee_count`` /
 ``term_months`` ``INTEGER``, survey flags ``BOOLEAN``. With ``bad_rows > 0`` every column
-of every table is ``VARCHAR`` instead (:mod:`bank_tiering.generator.bad_rows`).
+of every table is ``VARCHAR`` instead (:mod:`bank_tiering.generator.bad_rows`), the
+optional tables' too.
 """
 
 from __future__ import annotations
@@ -64,4 +65,21 @@ CONTRACT: dict[str, list[tuple[str, pa.DataType]]] = {
 }
 
 TABLES: tuple[str, ...] = tuple(CONTRACT)
+
+#: The optional tables (INTERFACES.md §2: absent = none); the relationship managers and
+#: their customer assignments are always written as a pair.
+OPTIONAL_CONTRACT: dict[str, list[tuple[str, pa.DataType]]] = {
+    "tier_overrides": [
+        ("override_id", STR), ("customer_id", STR), ("tier_code", STR), ("reason", STR),
+        ("requested_by", STR), ("approved_by", STR), ("valid_from", DATE), ("valid_to", DATE),
+    ],
+    "relationship_managers": [
+        ("rm_id", STR), ("rm_name", STR), ("branch_id", STR), ("hire_date", DATE),
+        ("leave_date", DATE),
+    ],
+    "customer_assignments": [
+        ("assignment_id", STR), ("customer_id", STR), ("rm_id", STR), ("valid_from", DATE),
+        ("valid_to", DATE),
+    ],
+}
 BALANCE_LAYOUTS = ("monthly", "single")
