@@ -179,48 +179,41 @@
     {{ return(none) }}
 {% endmacro %}
 
-{# The months ('YYYY-MM-DD') from `start_month` on (every month when none) holding an
-   account-month whose balance profile needs the quarantine re-read
-   (int_balance_months_profiled.needs_recheck), for int_balances_rechecked: it reads only
-   those months, and nothing when there are none. Unit tests override this macro. #}
-{% macro balance_months_to_recheck(start_month) %}
-    {%- set profiled = ref('int_balance_months_profiled') -%}
+{# The months ('YYYY-MM-DD') from `start_month` on (every month when none) in which
+   `relation` has a row meeting `condition`: the months a quarantine re-read must read
+   (months_to_recheck below), found with one query before the model runs. #}
+{% macro months_meeting(relation, month_column, condition, start_month) %}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
     {%- set months_query -%}
-        select distinct cast(period_month as {{ dbt.type_string() }}) as period_month
-        from {{ profiled }}
+        select distinct cast({{ month_column }} as {{ dbt.type_string() }}) as month_start
+        from {{ relation }}
         where
-            needs_recheck
+            {{ condition }}
             {%- if start_month is not none %}
-            and period_month >= cast('{{ start_month }}' as date)
+            and {{ month_column }} >= cast('{{ start_month }}' as date)
             {%- endif %}
         order by 1
     {%- endset -%}
     {{ return(run_query(months_query).columns[0].values() | map('string') | list) }}
 {% endmacro %}
 
-{# The months ('YYYY-MM-DD') from `start_month` on (every month when none) whose facts in
-   the one pass over the transactions (int_transaction_days_profiled) count a failing row,
-   for int_transactions_rechecked: it reads only those, and nothing when there are none.
-   Unit tests override this macro. #}
+{# The months from `start_month` on (every month when none) holding an account-month whose
+   balance profile needs the quarantine re-read (int_balance_months_profiled.needs_recheck),
+   for int_balances_rechecked: it reads only those months, and nothing when there are
+   none. Unit tests override this macro. #}
+{% macro balance_months_to_recheck(start_month) %}
+    {{ return(months_meeting(ref('int_balance_months_profiled'), 'period_month', 'needs_recheck', start_month)) }}
+{% endmacro %}
+
+{# The months from `start_month` on (every month when none) whose facts in the one pass
+   over the transactions (int_transaction_days_profiled) count a failing row, for
+   int_transactions_rechecked: it reads only those, and nothing when there are none. Unit
+   tests override this macro. #}
 {% macro transaction_months_to_recheck(start_month) %}
-    {%- set profiled = ref('int_transaction_days_profiled') -%}
-    {%- if not execute -%}
-        {{ return([]) }}
-    {%- endif -%}
-    {%- set months_query -%}
-        select distinct cast(txn_month as {{ dbt.type_string() }}) as txn_month
-        from {{ profiled }}
-        where
-            dq_reason_code is not null
-            {%- if start_month is not none %}
-            and txn_month >= cast('{{ start_month }}' as date)
-            {%- endif %}
-        order by 1
-    {%- endset -%}
-    {{ return(run_query(months_query).columns[0].values() | map('string') | list) }}
+    {{ return(months_meeting(ref('int_transaction_days_profiled'), 'txn_month', 'dq_reason_code is not null',
+        start_month)) }}
 {% endmacro %}
 
 {# The first month int_transactions_rechecked recomputes: none on a full build (every

@@ -4,6 +4,24 @@
    `dq_quarantine` reports the others, so both read one definition. The balances are
    checked at account-month grain instead (balance_rows_checked below). #}
 
+{# The window of a monthly read, as conditions to add to a `where`: ` and <column> >=
+   <start_month>` when a start is given, and ` and (<column> in one of `months`)` when a
+   list of 'YYYY-MM-DD' month starts is given (each a half-open range [month, next
+   month)), the bounds cast to `data_type` (date, or the timestamp of a txn_ts) so they
+   reach the scan of the landing. Shared by the balance and transaction reads. #}
+{% macro month_window_conditions(column_name, start_month=none, months=none, data_type='date') -%}
+    {%- if start_month is not none %}
+            and {{ column_name }} >= cast('{{ start_month }}' as {{ data_type }})
+    {%- endif %}
+    {%- if months is not none %}
+            and ({% for month in months %}
+                ({{ column_name }} >= cast('{{ month }}' as {{ data_type }})
+                    and {{ column_name }} < cast({{ dbt.dateadd('month', '1', "cast('" ~ month ~ "' as date)") }} as {{ data_type }}))
+                {{- ' or' if not loop.last }}{% endfor %}
+            )
+    {%- endif %}
+{%- endmacro %}
+
 {# Every dated landed balance row (base_core__balances; undated rows are quarantined by
    dq_quarantine directly) with what the account-month models need from it
    (METHODOLOGY.md §1–2, §9):
@@ -30,16 +48,7 @@
         select * from {{ ref('base_core__balances') }}
         where
             balance_date is not null
-            {%- if start_month is not none %}
-            and balance_date >= cast('{{ start_month }}' as date)
-            {%- endif %}
-            {%- if months is not none %}
-            and ({% for month in months %}
-                (balance_date >= cast('{{ month }}' as date)
-                    and balance_date < cast({{ dbt.dateadd('month', '1', "cast('" ~ month ~ "' as date)") }} as date))
-                {{- ' or' if not loop.last }}{% endfor %}
-            )
-            {%- endif %}
+            {{- month_window_conditions('balance_date', start_month, months) }}
     ),
 
     int_accounts_validated as (
@@ -165,16 +174,7 @@
         select * from {{ ref('base_core__transactions') }}
         where
             txn_ts is not null
-            {%- if start_month is not none %}
-            and txn_ts >= cast('{{ start_month }}' as {{ dbt.type_timestamp() }})
-            {%- endif %}
-            {%- if months is not none %}
-            and ({% for month in months %}
-                (txn_ts >= cast('{{ month }}' as {{ dbt.type_timestamp() }})
-                    and txn_ts < cast({{ dbt.dateadd('month', '1', "cast('" ~ month ~ "' as date)") }} as {{ dbt.type_timestamp() }}))
-                {{- ' or' if not loop.last }}{% endfor %}
-            )
-            {%- endif %}
+            {{- month_window_conditions('txn_ts', start_month, months, dbt.type_timestamp()) }}
     ),
 
     {{ flag_duplicates('base_core__transactions', columns + prefixed('raw__', raw_names), ['txn_id'],

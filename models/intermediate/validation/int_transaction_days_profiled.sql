@@ -72,9 +72,7 @@ month_facts as (
     from {{ ref('base_core__transactions') }}
     where
         txn_ts is not null
-        {%- if start_month is not none %}
-        and txn_ts >= cast('{{ start_month }}' as {{ dbt.type_timestamp() }})
-        {%- endif %}
+        {{- month_window_conditions('txn_ts', start_month, none, dbt.type_timestamp()) }}
     group by txn_month
 ),
 
