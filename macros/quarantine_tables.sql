@@ -8,7 +8,7 @@
    sum(balance_days) of int_account_months_aggregated), their dated failing rows the
    re-read rows of int_balances_rechecked, only the undated ones straight from staging
    (`staging_filter`) — and the transactions likewise: their clean rows counted by the one
-   pass's groups (`clean_rows`: Σ transactions of int_transaction_days_profiled's clean
+   pass's groups (`clean_rows`: Σ transaction_count of int_transaction_days_profiled's clean
    rows — no reason, a day), their dated failing rows the re-read rows of int_transactions_rechecked, the
    undated ones straight from staging. `rechecked_month` names the month column of a
    `rechecked` model: dq_quarantine keeps those rows by month (period_month) and rewrites
@@ -28,7 +28,7 @@
             'rechecked': 'int_balances_rechecked', 'rechecked_month': 'period_month',
             'raw': ['account_id', 'balance_date', 'balance']},
         'transactions': {'key': ['txn_id'], 'clean': 'int_transaction_days_profiled',
-            'clean_rows': 'sum(case when dq_reason_code is null and txn_date is not null then transactions else 0 end)', 'validation': none,
+            'clean_rows': 'sum(case when dq_reason_code is null and txn_date is not null then transaction_count else 0 end)', 'validation': none,
             'staging_filter': 'txn_ts is null', 'rechecked': 'int_transactions_rechecked', 'rechecked_month': 'txn_month',
             'raw': ['txn_id', 'account_id', 'txn_ts', 'amount', 'direction', 'channel', 'initiated_by']},
         'fees': {'key': ['fee_id'], 'clean': 'int_fees_validated', 'validation': validated_fees(),

@@ -15,7 +15,7 @@ int_transaction_days_profiled as (
         txn_date,
         channel,
         is_customer_initiated,
-        transactions
+        transaction_count
     from {{ ref('int_transaction_days_profiled') }}
 ),
 
@@ -29,9 +29,9 @@ int_transactions_rechecked as (
 profiled_months as (
     select
         txn_month,
-        sum(case when dq_reason_code is null and txn_date is null then transactions else 0 end) as landed_rows,
-        sum(case when dq_reason_code is null and txn_date is not null then transactions else 0 end) as clean_rows,
-        sum(case when dq_reason_code is not null then transactions else 0 end) as failing_rows
+        sum(case when dq_reason_code is null and txn_date is null then transaction_count else 0 end) as landed_rows,
+        sum(case when dq_reason_code is null and txn_date is not null then transaction_count else 0 end) as clean_rows,
+        sum(case when dq_reason_code is not null then transaction_count else 0 end) as failing_rows
     from int_transaction_days_profiled
     group by txn_month
 ),
@@ -40,7 +40,7 @@ profiled_failures as (
     select
         txn_month,
         dq_reason_code,
-        sum(transactions) as profiled_rows,
+        sum(transaction_count) as profiled_rows,
         sum(
             case
                 when customer_id is not null or txn_date is not null or channel is not null

@@ -17,7 +17,7 @@ int_transaction_days_profiled as (
         customer_id,
         txn_month,
         channel,
-        transactions,
+        transaction_count,
         net_outflow,
         unconverted_outflow_transactions
     from {{ ref('int_transaction_days_profiled') }}
@@ -44,11 +44,11 @@ final as (
     select
         int_transaction_days_profiled.customer_id,
         int_transaction_days_profiled.txn_month as period_month,
-        cast(sum(int_transaction_days_profiled.transactions) as integer) as customer_initiated_transactions,
+        cast(sum(int_transaction_days_profiled.transaction_count) as integer) as customer_initiated_transactions,
         -- the unit cost once per transaction: transactions × the exact unit cost, exact
         coalesce(sum({{ contribution_exact(
             contribution_exact('int_transaction_unit_costs_resolved.transaction_cost')
-            ~ ' * int_transaction_days_profiled.transactions') }}), 0) as transaction_cost,
+            ~ ' * int_transaction_days_profiled.transaction_count') }}), 0) as transaction_cost,
         sum(int_transaction_days_profiled.net_outflow) as net_outflow,
         cast(sum(int_transaction_days_profiled.unconverted_outflow_transactions) as integer)
             as unconverted_outflow_transactions

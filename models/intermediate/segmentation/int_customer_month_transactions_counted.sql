@@ -23,7 +23,7 @@ int_transaction_days_profiled as (
     select
         customer_id,
         txn_date,
-        transactions
+        transaction_count
     from {{ ref('int_transaction_days_profiled') }}
     where dq_reason_code is null and is_customer_initiated{{ look_back_filter }}
 ),
@@ -49,7 +49,7 @@ daily_transactions as (
     select
         customer_id,
         txn_date,
-        sum(transactions) as transaction_count
+        sum(transaction_count) as transaction_count
     from int_transaction_days_profiled
     group by
         customer_id,

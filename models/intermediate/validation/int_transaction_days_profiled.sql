@@ -47,7 +47,7 @@ grouped as (
         channel,
         is_customer_initiated,
         dq_reason_code,
-        cast(count(*) as integer) as transactions,
+        cast(count(*) as integer) as transaction_count,
         coalesce(sum({{ contribution_exact('outflow_cny') }}), 0) as net_outflow,
         cast(sum(case when is_unconverted_outflow then 1 else 0 end) as integer) as unconverted_outflow_transactions
     from keyed
@@ -66,7 +66,7 @@ grouped as (
 month_facts as (
     select
         txn_month,
-        cast(count(*) as integer) as transactions,
+        cast(count(*) as integer) as transaction_count,
         min(txn_id) as month_first_txn_id,
         max(txn_id) as month_last_txn_id
     from {{ ref('base_core__transactions') }}
@@ -88,7 +88,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as month_last_txn_id,
 
         -- numerics
-        transactions,
+        transaction_count,
         net_outflow,
         unconverted_outflow_transactions,
 
@@ -108,7 +108,7 @@ unioned as (
         cast(null as {{ dbt.type_string() }}) as dq_reason_code,
         month_first_txn_id,
         month_last_txn_id,
-        transactions,
+        transaction_count,
         {{ contribution_exact('0') }} as net_outflow,
         cast(0 as integer) as unconverted_outflow_transactions,
         cast(null as boolean) as is_customer_initiated,

@@ -18,8 +18,7 @@
 {%- set column_types = {
     'txn_id': dbt.type_string(), 'account_id': dbt.type_string(), 'customer_id': dbt.type_string(),
     'direction': dbt.type_string(), 'channel': dbt.type_string(), 'initiated_by': dbt.type_string(),
-    'dq_reason_code': dbt.type_string(), 'amount': 'double', 'txn_ts': dbt.type_timestamp(),
-    'txn_date': 'date', 'txn_month': 'date',
+    'amount': 'double', 'txn_ts': dbt.type_timestamp(), 'txn_date': 'date', 'txn_month': 'date',
 } %}
 {%- for name in raw_names %}{% do column_types.update({'raw__' ~ name: dbt.type_string()}) %}{% endfor %}
 
@@ -32,9 +31,8 @@ transaction_rows as {{ cte_not_materialized() }} (
 
 final as (
     select
-        {% for name, data_type in column_types.items() -%}
-        cast({{ name }} as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-        {% endfor -%}
+        {% for name, data_type in column_types.items() %}cast({{ name }} as {{ data_type }}) as {{ name }},
+        {% endfor %}dq_reason_code
     from transaction_rows
     where dq_reason_code is not null
 )
@@ -42,9 +40,8 @@ final as (
 {#- Nothing to re-read: an empty relation of the same columns. #}
 final as (
     select
-        {% for name, data_type in column_types.items() -%}
-        cast(null as {{ data_type }}) as {{ name }}{{ ',' if not loop.last }}
-        {% endfor -%}
+        {% for name, data_type in column_types.items() %}cast(null as {{ data_type }}) as {{ name }},
+        {% endfor %}cast(null as {{ dbt.type_string() }}) as dq_reason_code
     where false
 )
 {% endif %}

@@ -26,13 +26,12 @@ base_core__{{ table_name }} as (
 ),
 {% endif %}
 {% if table.rechecked is defined %}
+{#- the failing rows of the re-read, of the months this run wrote when it is incremental #}
+{%- set rechecked_condition = 'dq_reason_code is not null' ~ (
+    (' and ' ~ table.rechecked_month ~ " >= cast('" ~ start_month ~ "' as date)") if start_month is not none else '') %}
 {{ table.rechecked }} as (
     select * from {{ ref(table.rechecked) }}
-    where
-        dq_reason_code is not null
-        {%- if start_month is not none %}
-        and {{ table.rechecked_month }} >= cast('{{ start_month }}' as date)
-        {%- endif %}
+    where {{ rechecked_condition }}
 ),
 {% endif %}
 {% endfor %}

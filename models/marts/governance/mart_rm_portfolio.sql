@@ -1,6 +1,6 @@
 {{ config(
     materialized='incremental',
-    pre_hook="{{ clear_incremental_window('period_month') }}",
+    pre_hook="{{ clear_incremental_window('period_month', incremental_start_month(follow_transactions=true)) }}",
     **incremental_by_month('period_month')
 ) }}
 {#- Relationship managers' books (名下客户, METHODOLOGY.md §14, INTERFACES.md §3), grain
@@ -9,7 +9,9 @@
     customers are in no book (they are on the handover list when served at a watched
     tier). Incremental by month like fct_customer_segment; the window's months are
     cleared first (a book that emptied loses its old rows). -#}
-{%- set start_month = incremental_start_month() %}
+{#- It sums contribution, which the transactions feed: it also recomputes the months the
+    transactions' pass rewrote (a txn_id repeated across months reaches back). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 fct_customer_segment as (
