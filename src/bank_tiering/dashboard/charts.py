@@ -81,3 +81,22 @@ def pareto(curve: pd.DataFrame, top_share: float, target_share: float) -> alt.La
     hline = alt.Chart(marks).mark_rule(strokeDash=[6, 3], color="grey").encode(y="y:Q")
     return (line + vline + hline).properties(height=420)
 
+
+
+def rm_books(mix: pd.DataFrame) -> alt.Chart:
+    """The RMs' books side by side: one bar per RM, its AUM (万元) stacked by service
+    tier, customers in the tooltip."""
+    data = mix.assign(
+        rm=mix["rm_name"].fillna("") + "（" + mix["rm_id"] + "）",
+        aum_wan=mix["aum"] / WAN,
+    )
+    return alt.Chart(data).mark_bar().encode(
+        x=alt.X("rm:N", title="客户经理", sort=None, axis=alt.Axis(labelAngle=-30)),
+        y=alt.Y("sum(aum_wan):Q", title="月日均金融资产（万元）"),
+        color=alt.Color("service_tier_label:N", title="服务等级"),
+        tooltip=[alt.Tooltip("rm:N", title="客户经理"),
+                 alt.Tooltip("market_label:N", title="市场"),
+                 alt.Tooltip("service_tier_label:N", title="服务等级"),
+                 alt.Tooltip("customers:Q", title="客户数（户）"),
+                 alt.Tooltip("aum_wan:Q", title="金融资产（万元）", format=",.2f")],
+    ).properties(title="名下客户金融资产（按服务等级）", height=320)
