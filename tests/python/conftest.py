@@ -148,7 +148,7 @@ def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Pa
     return build, raw
 
 
-def _add_relationship_managers(path: Path) -> None:
+def add_relationship_managers(path: Path) -> None:
     """Until the RM slice (METHODOLOGY.md §14) is in the marts: the RM_CONTRACT columns,
     filled by a fixed rule — per branch RMs ``<branch>-RM1`` and ``<branch>-RM2`` (RM2 of
     every branch left on 2025-02-01); customer n is owned by RM1 when n % 3 = 0, by RM2 when
@@ -205,11 +205,11 @@ def _add_relationship_managers(path: Path) -> None:
 @pytest.fixture(scope="session")
 def dashboard_served(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Served:
     """The served sample as the dashboard reads it: with the RM slice's marts (added by
-    _add_relationship_managers to a copy while the build has none)."""
+    add_relationship_managers to a copy while the build has none)."""
     workdir = tmp_path_factory.mktemp("dashboard_served")
     copy = Served(served.raw_dir, workdir)
     copy.build_path = served.build_path
     copy.serving_path.parent.mkdir(parents=True)
     shutil.copyfile(served.serving_path, copy.serving_path)
-    _add_relationship_managers(copy.serving_path)
+    add_relationship_managers(copy.serving_path)
     return copy
