@@ -248,7 +248,8 @@ def sign_in_page() -> None:
     if config.mode == "oidc":
         _oidc_sign_in(config)
         return
-    with st.form("sign_in", clear_on_submit=True):
+    column, _ = st.columns([2, 3])
+    with column.form("sign_in", clear_on_submit=True):
         st.subheader("登录")
         username = st.text_input("用户名", key="sign_in_username")
         password = st.text_input("密码", type="password", key="sign_in_password")
@@ -258,7 +259,7 @@ def sign_in_page() -> None:
         if result.ok:
             _start_session(result.user, "password")
             st.rerun()
-        st.error(result.message_zh)
+        column.error(result.message_zh)
 
 
 def _oidc_sign_in(config: AccessSettings) -> None:

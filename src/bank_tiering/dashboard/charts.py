@@ -91,7 +91,8 @@ def rm_books(mix: pd.DataFrame) -> alt.Chart:
         aum_wan=mix["aum"] / WAN,
     )
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("rm:N", title="客户经理", sort=None, axis=alt.Axis(labelAngle=-30)),
+        x=alt.X("rm:N", title="客户经理", sort=None,
+                axis=alt.Axis(labelAngle=0, labelLimit=240)),
         y=alt.Y("sum(aum_wan):Q", title="月日均金融资产（万元）"),
         color=alt.Color("service_tier_label:N", title="服务等级"),
         tooltip=[alt.Tooltip("rm:N", title="客户经理"),

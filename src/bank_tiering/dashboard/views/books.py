@@ -13,7 +13,6 @@ from bank_tiering.dashboard import charts, queries
 from bank_tiering.dashboard import formatting as fmt
 from bank_tiering.dashboard.common import describe_filters, page, show_table
 from bank_tiering.dashboard.downloads import Column, offer
-from bank_tiering.dashboard.formatting import WAN
 from bank_tiering.dashboard.worklists import list_spec, worklist_columns
 
 BOOK_COLUMNS = [
@@ -59,89 +58,94 @@ def rm_label(rm_id: object, name: object) -> str:
     return "无客户经理" if fmt.missing(rm_id) else f"{fmt.text(name)}（{rm_id}）"
 
 
-with page("我的客户") as (con, scope, filters):
-    if scope.kind == "rm":
-        book = queries.rm_book(con, scope, filters)
-    else:
-        books = queries.rm_books(con, scope, filters)
-        mix = queries.rm_book_mix(con, scope, filters)
-        owners = [r for r in books["rm_id"] if not fmt.missing(r)]
-        names = dict(zip(books["rm_id"], books["rm_name"], strict=True))
-        chosen = st.selectbox("查看客户经理名下客户", owners, key="books_rm",
-                              format_func=lambda r: rm_label(r, names.get(r)),
-                              index=0 if owners else None, placeholder="所选范围没有客户经理")
-        book = queries.rm_book(con, scope, filters, chosen) if chosen else None
-    handover = queries.worklist_rows(con, scope, filters, "handover")
-
-st.caption(describe_filters(scope, filters) + "（名下客户 = 期末归属该客户经理的客户）")
-if scope.kind == "rm":
+def rm_summary(book) -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("名下客户数", fmt.count(len(book)))
     c2.metric("金融资产（月日均）", fmt.amount(book["avg_aum"].sum()) or "0.00元")
     c3.metric("利润贡献度", fmt.amount(book["contribution"].sum()) or "0.00元")
     c4.metric("保级关注", fmt.count(int(book["is_on_watch"].sum())))
-    st.subheader(f"名下客户（{fmt.count(len(book))}户）")
-    if book.empty:
-        st.info("您在该期间没有名下客户。")
-    else:
-        offer("名下客户", "book", filters.period,
-              lambda c: queries.rm_book(c, scope, filters), BOOK_COLUMNS)
-        show_book(book)
-else:
-    st.subheader("客户经理名下客户对比")
-    if books.empty:
-        st.info("所选范围在该期间没有客户。")
-    else:
-        offer("客户经理名下客户对比", "rm_books", filters.period,
-              lambda c: queries.rm_books(c, scope, filters), BOOKS_COLUMNS)
-        show_table({
-            "客户经理": [rm_label(i, n) for i, n in zip(books["rm_id"], books["rm_name"],
-                                                       strict=True)],
-            "所属机构": [fmt.text(v) for v in books["rm_branch_id"]],
-            "状态": [fmt.text(v) for v in books["rm_status_label"]],
-            "客户数": [fmt.count(v) for v in books["customers"]],
-            "月日均金融资产（万元）": [f"{v / WAN:,.2f}" for v in books["aum"]],
-            "利润贡献度（万元）": [f"{v / WAN:,.2f}" for v in books["contribution"]],
-            "保级关注客户": [fmt.count(v) for v in books["on_watch"]],
-        })
-    if not mix.empty:
-        st.altair_chart(charts.rm_books(mix), width="stretch")
-        st.subheader("按市场和服务等级")
-        offer("按市场和服务等级", "rm_book_mix", filters.period,
-              lambda c: queries.rm_book_mix(c, scope, filters), MIX_COLUMNS)
-        show_table({
-            "客户经理": [rm_label(i, n) for i, n in zip(mix["rm_id"], mix["rm_name"],
-                                                       strict=True)],
-            "市场": list(mix["market_label"]),
-            "服务等级": list(mix["service_tier_label"]),
-            "客户数": [fmt.count(v) for v in mix["customers"]],
-            "月日均金融资产（万元）": [f"{v / WAN:,.2f}" for v in mix["aum"]],
-            "利润贡献度（万元）": [f"{v / WAN:,.2f}" for v in mix["contribution"]],
-            "保级关注客户": [fmt.count(v) for v in mix["on_watch"]],
-        })
-    if book is not None:
-        st.subheader(f"{rm_label(chosen, names.get(chosen))} 名下客户（{fmt.count(len(book))}户）")
-        offer("客户经理名下客户", "book", filters.period,
-              lambda c: queries.rm_book(c, scope, filters, chosen), BOOK_COLUMNS)
-        show_book(book)
 
-spec = list_spec("handover")
-st.subheader(f"待交接客户（{fmt.count(handover.attrs['total'])}户）")
-st.caption("服务等级为重点分层，且客户经理已离职、无客户经理或即将离职的客户。")
-if handover.empty:
-    st.info("所选范围在该期间没有待交接客户。")
-else:
-    offer("待交接客户", "handover", filters.period,
-          lambda c: queries.worklist_rows(c, scope, filters, "handover", limit=None),
-          worklist_columns(spec))
+
+def books_side_by_side(books, mix, scope, filters) -> None:
+    """The RMs' books of a branch or the bank: one line per RM, the chart, the mix."""
+    st.subheader("客户经理名下客户对比")
+    offer("客户经理名下客户对比", "rm_books", filters.period,
+          lambda c: queries.rm_books(c, scope, filters), BOOKS_COLUMNS)
     show_table({
-        "机构": list(handover["branch_id"]),
-        "优先级": [fmt.count(v) for v in handover["priority"]],
-        "客户号": list(handover["customer_id"]),
-        "服务等级": [fmt.text(v) for v in handover["service_tier_label"]],
-        "月日均金融资产（万元）": [fmt.in_wan(v) for v in handover["avg_aum"]],
-        "客户经理": [rm_label(i, n) for i, n in zip(handover["rm_id"], handover["rm_name"],
+        "客户经理": [rm_label(i, n) for i, n in zip(books["rm_id"], books["rm_name"],
                                                    strict=True)],
-        "客户经理状态": [fmt.text(v) for v in handover["rm_status_label"]],
-        spec.gap_heading: [spec.shown(v) for v in handover["gap"]],
+        "所属机构": [fmt.text(v) for v in books["rm_branch_id"]],
+        "状态": [fmt.text(v) for v in books["rm_status_label"]],
+        "客户数": [fmt.count(v) for v in books["customers"]],
+        "月日均金融资产（万元）": [fmt.in_wan(v) for v in books["aum"]],
+        "利润贡献度（万元）": [fmt.in_wan(v) for v in books["contribution"]],
+        "保级关注客户": [fmt.count(v) for v in books["on_watch"]],
     })
+    if mix.empty:
+        return
+    st.altair_chart(charts.rm_books(mix), width="stretch")
+    st.subheader("按市场和服务等级")
+    offer("按市场和服务等级", "rm_book_mix", filters.period,
+          lambda c: queries.rm_book_mix(c, scope, filters), MIX_COLUMNS)
+    show_table({
+        "客户经理": [rm_label(i, n) for i, n in zip(mix["rm_id"], mix["rm_name"], strict=True)],
+        "市场": list(mix["market_label"]),
+        "服务等级": list(mix["service_tier_label"]),
+        "客户数": [fmt.count(v) for v in mix["customers"]],
+        "月日均金融资产（万元）": [fmt.in_wan(v) for v in mix["aum"]],
+        "利润贡献度（万元）": [fmt.in_wan(v) for v in mix["contribution"]],
+        "保级关注客户": [fmt.count(v) for v in mix["on_watch"]],
+    })
+
+
+with page("我的客户") as (con, scope, filters):
+    st.caption(describe_filters(scope, filters) + "（名下客户 = 期末归属该客户经理的客户）")
+    if scope.kind == "rm":
+        book = queries.rm_book(con, scope, filters)
+        rm_summary(book)
+        st.subheader(f"名下客户（{fmt.count(len(book))}户）")
+        if book.empty:
+            st.info("您在该期间没有名下客户。")
+        else:
+            offer("名下客户", "book", filters.period,
+                  lambda c: queries.rm_book(c, scope, filters), BOOK_COLUMNS)
+            show_book(book)
+    else:
+        books = queries.rm_books(con, scope, filters)
+        if books.empty:
+            st.info("所选范围在该期间没有客户。")
+        else:
+            books_side_by_side(books, queries.rm_book_mix(con, scope, filters), scope, filters)
+        owners = [r for r in books["rm_id"] if not fmt.missing(r)]
+        names = dict(zip(books["rm_id"], books["rm_name"], strict=True))
+        if owners:
+            st.subheader("客户经理名下客户")
+            chosen = st.selectbox("客户经理", owners, key="books_rm",
+                                  format_func=lambda r: rm_label(r, names.get(r)))
+            book = queries.rm_book(con, scope, filters, chosen)
+            rm_summary(book)
+            offer(f"{rm_label(chosen, names.get(chosen))}名下客户", "book", filters.period,
+                  lambda c: queries.rm_book(c, scope, filters, chosen), BOOK_COLUMNS)
+            show_book(book)
+    handover = queries.worklist_rows(con, scope, filters, "handover")
+
+    spec = list_spec("handover")
+    st.subheader(f"待交接客户（{fmt.count(handover.attrs['total'])}户）")
+    st.caption("服务等级为重点分层，且客户经理已离职、无客户经理或即将离职的客户。")
+    if handover.empty:
+        st.info("所选范围在该期间没有待交接客户。")
+    else:
+        offer("待交接客户", "handover", filters.period,
+              lambda c: queries.worklist_rows(c, scope, filters, "handover", limit=None),
+              worklist_columns(spec))
+        show_table({
+            "机构": list(handover["branch_id"]),
+            "优先级": [fmt.count(v) for v in handover["priority"]],
+            "客户号": list(handover["customer_id"]),
+            "服务等级": [fmt.text(v) for v in handover["service_tier_label"]],
+            "月日均金融资产（万元）": [fmt.in_wan(v) for v in handover["avg_aum"]],
+            "客户经理": [rm_label(i, n) for i, n in zip(handover["rm_id"], handover["rm_name"],
+                                                       strict=True)],
+            "客户经理状态": [fmt.text(v) for v in handover["rm_status_label"]],
+            spec.gap_heading: [spec.shown(v) for v in handover["gap"]],
+        })
