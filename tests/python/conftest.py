@@ -149,12 +149,14 @@ def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Pa
 
 
 def add_relationship_managers(path: Path) -> None:
-    """Until the RM slice (METHODOLOGY.md §14) is in the marts: the RM_CONTRACT columns,
-    filled by a fixed rule — per branch RMs ``<branch>-RM1`` and ``<branch>-RM2`` (RM2 of
-    every branch left on 2025-02-01); customer n is owned by RM1 when n % 3 = 0, by RM2 when
-    n % 3 = 1, by nobody when n % 3 = 2, except that in the latest period the customers
-    with n % 5 = 0 move to the other RM; plus `handover` worklist rows (watched service tier
-    and owner not active)."""
+    """While the generated sample has no relationship managers (the generator does not land
+    them yet, so every customer is unassigned): owners filled in by a fixed rule, in the
+    marts of METHODOLOGY.md §14 — per branch RMs ``<branch>-RM1`` and ``<branch>-RM2`` (RM2
+    of every branch left on 2025-01-01); customer n is owned by RM1 when n % 3 = 0, by RM2
+    when n % 3 = 1, by nobody when n % 3 = 2, except that in the latest period the
+    customers with n % 5 = 0 move to the other RM; the handover list rebuilt by §14's rule
+    (watched service tier and owner not active, or leaving within 30 days). A no-op on
+    marts that already have owners."""
     n = "cast(substr(customer_id, 2) as integer)"
     owner = (f"case when {n} % 3 = 2 then null "
              f"when ({n} % 3 = 0) != ({n} % 5 = 0 and period_month = (select max(period_month) "
@@ -165,47 +167,43 @@ def add_relationship_managers(path: Path) -> None:
     label = ("case rm_status when 'active' then '在职' when 'departed' then '客户经理已离职' "
              "else '无客户经理' end")
     with duckdb.connect(str(path)) as con:
-        if "rm_id" in {c for (c,) in con.execute(
-                "select column_name from duckdb_columns() where schema_name = 'marts' and "
-                "table_name = 'fct_customer_segment'").fetchall()}:
+        if con.execute("select count(rm_id) from marts.fct_customer_segment").fetchone()[0]:
             return
         for table in ("fct_customer_segment", "mart_rm_worklist"):
-            for column in ("rm_id", "rm_status", "rm_status_label_zh"):
-                con.execute(f"alter table marts.{table} add column {column} varchar")
             con.execute(f"update marts.{table} set rm_id = {owner}")
             con.execute(f"update marts.{table} set rm_status = {status}")
             con.execute(f"update marts.{table} set rm_status_label_zh = {label}")
         con.execute(
             """
-            create table marts.dim_relationship_manager as
-            select branch_id || '-RM' || k as rm_id,
-                (case k when 1 then '王' else '李' end) || branch_id as rm_name, branch_id,
-                date '2020-01-01' as hire_date,
-                case k when 2 then date '2025-01-01' end as leave_date
+            insert into marts.dim_relationship_manager
+            select branch_id || '-RM' || k, (case k when 1 then '王' else '李' end) || branch_id,
+                branch_id, date '2020-01-01', case k when 2 then date '2025-01-01' end
             from (select distinct branch_id from marts.fct_customer_segment), range(1, 3) t(k)
             """)
-        con.execute("insert into parameters.code_labels values "
-                    "('worklist', 'handover', '待交接客户', 6)")
+        con.execute("delete from marts.mart_rm_worklist where list_code = 'handover'")
         con.execute(
             """
             insert into marts.mart_rm_worklist by name
-            select period_month, 'handover' as list_code, '待交接客户' as list_label_zh,
-                customer_id, branch_id, market_class, market_class_label_zh, tier_code,
-                tier_label_zh, service_tier_code, service_tier_label_zh, avg_aum,
-                30 as reference_value, null as gap,
-                row_number() over (partition by period_month, branch_id
-                                   order by avg_aum desc, customer_id) as priority,
-                rm_id, rm_status, rm_status_label_zh
-            from marts.fct_customer_segment
-            where rm_status != 'active'
-                and service_tier_code in ('high_net_worth', 'mass_affluent', 'strategic', 'large')
+            select s.period_month, 'handover' as list_code, '待交接客户' as list_label_zh,
+                s.customer_id, s.branch_id, s.market_class, s.market_class_label_zh,
+                s.tier_code, s.tier_label_zh, s.service_tier_code, s.service_tier_label_zh,
+                s.avg_aum, 30 as reference_value,
+                datediff('day', last_day(s.period_month), m.leave_date) as gap,
+                row_number() over (partition by s.period_month, s.branch_id
+                                   order by s.avg_aum desc, s.customer_id) as priority,
+                s.rm_id, s.rm_status, s.rm_status_label_zh
+            from marts.fct_customer_segment as s
+            left join marts.dim_relationship_manager as m on m.rm_id = s.rm_id
+            where s.service_tier_code in ('high_net_worth', 'mass_affluent', 'strategic', 'large')
+                and (s.rm_status != 'active'
+                     or m.leave_date <= last_day(s.period_month) + interval 30 day)
             """)
 
 
 @pytest.fixture(scope="session")
 def dashboard_served(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Served:
-    """The served sample as the dashboard reads it: with the RM slice's marts (added by
-    add_relationship_managers to a copy while the build has none)."""
+    """The served sample as the dashboard reads it: with owners in the RM marts (added by
+    add_relationship_managers to a copy while the generated sample has none)."""
     workdir = tmp_path_factory.mktemp("dashboard_served")
     copy = Served(served.raw_dir, workdir)
     copy.build_path = served.build_path

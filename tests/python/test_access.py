@@ -31,6 +31,8 @@ from bank_tiering.access.demo import (
     generate_password,
 )
 from bank_tiering.access.log import KEYS, AccessLog
+from bank_tiering.access.oidc import FRESH_SECONDS as OIDC_FRESH
+from bank_tiering.access.oidc import admit
 from bank_tiering.access.preflight import startup_problem
 from bank_tiering.access.scope import Scope
 from bank_tiering.access.settings import AccessSettings
@@ -355,3 +357,29 @@ def test_demo_users_one_per_scope_never_overwritten(dashboard_served: Served,
     again = ensure_demo_users(dashboard_served.serving_path, users_path, log)
     assert all(d.password is None for d in again) and users_path.read_bytes() == before
     assert os.stat(users_path).st_mode & 0o077 == 0
+
+
+def test_single_sign_on_admission_needs_a_known_user_and_a_live_sign_in() -> None:
+    users: dict = {}
+    add_user(users, "sso.user", Scope.branch("BR001"), "单点", None)
+    add_user(users, "sso.gone", Scope.bank(), "停用", None)
+    users["sso.gone"] = replace(users["sso.gone"], disabled=True)
+    now = 1_000_000.0
+    claims = {"iss": "https://idp", "sub": "s1", "iat": now - 5,
+              "preferred_username": "SSO.User"}
+    fresh = admit(claims, users, "preferred_username", None, now)
+    assert fresh.user == users["sso.user"] and fresh.new_sign_in
+    # another tab of a sign-in this server saw active 29 minutes ago: in, not a new sign-in
+    tab = admit({**claims, "iat": now - 3600}, users, "preferred_username", now - 29 * 60, now)
+    assert tab.user == users["sso.user"] and not tab.new_sign_in
+    assert admit(claims, users, "preferred_username", now - 31 * 60, now).expired == "idle"
+    # a 30-day cookie of a sign-in this server never saw (restart) or long ago: sign in again
+    stale = admit({**claims, "iat": now - OIDC_FRESH - 1}, users, "preferred_username", None,
+                  now)
+    assert stale.user is None and stale.expired == "stale"
+    for changed, reason in (({"preferred_username": "stranger"}, "oidc_unknown_user"),
+                            ({"preferred_username": "sso.gone"}, "oidc_disabled"),
+                            ({"preferred_username": None}, "oidc_no_claim")):
+        refused = admit({**claims, **changed}, users, "preferred_username", None, now)
+        assert refused.user is None and refused.refused == reason
+    assert admit({**claims, "upn": "sso.user"}, users, "upn", None, now).user is not None

@@ -14,10 +14,9 @@
 * ``oidc`` mode — Streamlit's ``st.login`` signs in at the bank's identity provider, and
   the claim ``BANK_TIERING_OIDC_USERNAME_CLAIM`` must name an enabled user of the users
   file (which gives the scope). Streamlit keeps the identity in its own signed, HttpOnly
-  cookie (30 days); the dashboard adds the idle limit on top: a cookie is accepted for a
-  new session only when its ID token was issued within :data:`OIDC_FRESH` (the redirect
-  back from the provider) or this server saw the same sign-in active within the idle
-  limit (another tab); otherwise the user signs in again at the provider. The provider's
+  cookie (30 days); the dashboard adds the idle limit on top
+  (:mod:`bank_tiering.access.oidc`: a fresh sign-in, or one this server saw active within
+  the idle limit; otherwise the user signs in again at the provider). The provider's
   redirect lands on the start page, so a deep link opened before the sign-in has to be
   opened again afterwards (a link opened while signed in works directly).
 * ``none`` mode — local analysis: no sign-in, bank scope, every page says 单机分析模式;
@@ -38,11 +37,12 @@ from dataclasses import dataclass
 import streamlit as st
 
 from bank_tiering.access.log import AccessLog
+from bank_tiering.access.oidc import admit, sign_in_key
 from bank_tiering.access.preflight import startup_problem
-from bank_tiering.access.scope import SCOPE_LABELS, Scope
+from bank_tiering.access.scope import Scope
 from bank_tiering.access.settings import AccessSettings, AccessSettingsError, is_loopback
 from bank_tiering.access.signin import IDLE_LIMIT, sign_in
-from bank_tiering.access.users import User, load_users, normalize_username
+from bank_tiering.access.users import User, load_users
 
 #: Session State keys of the sign-in.
 USER_KEY = "auth_username"
@@ -54,8 +54,6 @@ REFUSED_KEY = "auth_oidc_refused"
 VIEWER_KEY = "auth_viewer"
 
 LOCAL_MODE_ZH = "单机分析模式"
-#: A new session accepts an OIDC cookie whose ID token is at most this old (seconds).
-OIDC_FRESH = 120.0
 IDLE_SECONDS = IDLE_LIMIT.total_seconds()
 
 #: OIDC sign-ins this server saw active: (issuer, subject, issued at) -> last activity.
@@ -72,9 +70,6 @@ class Viewer:
     scope: Scope
     method: str  # password | oidc | local
 
-    @property
-    def scope_label_zh(self) -> str:
-        return f"{SCOPE_LABELS[self.scope.kind]} · {self.scope.label_zh}"
 
 
 def settings() -> AccessSettings:
@@ -182,53 +177,46 @@ def _start_session(user: User, method: str) -> None:
 
 
 def _oidc_viewer(users: dict[str, User], config: AccessSettings) -> Viewer | None:
-    """The viewer of a single sign-on (module docstring): the claim maps to an enabled
-    user; a new session accepts only a fresh or recently active sign-in."""
+    """The viewer of a single sign-on (:func:`bank_tiering.access.oidc.admit`)."""
     if not st.user.is_logged_in:
         if st.session_state.get(USER_KEY):
             _end_session("idle", "单点登录会话已结束，请重新登录。")
         return None
     claims = st.user.to_dict()
-    sign_in_key = (claims.get("iss"), claims.get("sub"), claims.get("iat"))
-    if st.session_state.get(USER_KEY) and st.session_state.get(OIDC_KEY) == sign_in_key:
-        viewer = _session_viewer(users)
+    key = sign_in_key(claims)
+    if st.session_state.get(USER_KEY) and st.session_state.get(OIDC_KEY) == key:
+        viewer = _session_viewer(users)  # a running session: still enabled, not idle
         if viewer is not None:
             with _OIDC_LOCK:
-                _OIDC_ACTIVITY[sign_in_key] = time.time()
+                _OIDC_ACTIVITY[key] = time.time()
         return viewer
-    raw = claims.get(config.oidc_claim)
-    username = normalize_username(str(raw)) if raw else ""
-    user = users.get(username)
-    refused = ("oidc_no_claim" if not username else "oidc_unknown_user" if user is None
-               else "oidc_disabled" if user.disabled else None)
-    if refused:
-        if st.session_state.get(REFUSED_KEY) != sign_in_key:
-            access_log().append("sign_in_failed", username=username or "(none)", method="oidc",
-                                reason=refused)
-            st.session_state[REFUSED_KEY] = sign_in_key
-        return None
     now = time.time()
     with _OIDC_LOCK:
-        last = _OIDC_ACTIVITY.get(sign_in_key)
-    issued = claims.get("iat")
-    fresh = isinstance(issued, int | float) and 0 <= now - float(issued) <= OIDC_FRESH
-    if last is None and not fresh:
-        st.session_state[NOTICE_KEY] = ("单点登录会话已过期（30 分钟无操作或看板已重启），"
+        last = _OIDC_ACTIVITY.get(key)
+    admission = admit(claims, users, config.oidc_claim, last, now)
+    if admission.refused:
+        if st.session_state.get(REFUSED_KEY) != key:  # logged once per session
+            access_log().append("sign_in_failed", username=admission.username or "(none)",
+                                method="oidc", reason=admission.refused)
+            st.session_state[REFUSED_KEY] = key
+        return None
+    if admission.expired:
+        with _OIDC_LOCK:
+            _OIDC_ACTIVITY.pop(key, None)
+        if admission.expired == "idle":
+            user = users[admission.username]
+            access_log().append("sign_out", username=user.username, scope=user.scope,
+                                method="oidc", reason="idle")
+        st.session_state[NOTICE_KEY] = ("单点登录会话已结束（30 分钟无操作或看板已重启），"
                                         "请重新登录。")
         return None
-    if last is not None and now - last > IDLE_SECONDS:
-        with _OIDC_LOCK:
-            _OIDC_ACTIVITY.pop(sign_in_key, None)
-        access_log().append("sign_out", username=user.username, scope=user.scope,
-                            method="oidc", reason="idle")
-        st.session_state[NOTICE_KEY] = "30 分钟无操作，已自动退出登录，请重新登录。"
-        return None
-    if last is None:
+    user = admission.user
+    if admission.new_sign_in:
         access_log().append("sign_in", username=user.username, scope=user.scope, method="oidc")
     _start_session(user, "oidc")
-    st.session_state[OIDC_KEY] = sign_in_key
+    st.session_state[OIDC_KEY] = key
     with _OIDC_LOCK:
-        _OIDC_ACTIVITY[sign_in_key] = now
+        _OIDC_ACTIVITY[key] = now
     return Viewer(user.username, user.display_name, user.scope, "oidc")
 
 
@@ -303,7 +291,7 @@ def sidebar(viewer: Viewer) -> None:
         st.sidebar.caption(f"{LOCAL_MODE_ZH} · 全部客户")
         return
     st.sidebar.markdown(f"**{viewer.display_name}**（{viewer.username}）  \n"
-                        f"{viewer.scope_label_zh}")
+                        f"权限范围：{viewer.scope.label_zh}")
     st.sidebar.button("退出登录", key="sign_out", on_click=sign_out)
     with st.sidebar:
         _idle_watch()

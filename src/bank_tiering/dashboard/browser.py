@@ -78,11 +78,11 @@ def running_dashboard(serving_path: Path, port: int | None = None,
             raise RuntimeError("the dashboard did not start:\n" + "".join(output))
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(proc)
+        stop_process(proc)
         reader.join(timeout=5)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
     """SIGTERM to the server's own process group (it runs in a new session), SIGKILL if it
     has not stopped within 20 s: nothing it started outlives the test."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
