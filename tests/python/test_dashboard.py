@@ -333,9 +333,12 @@ def test_worklist_rows_equal_the_mart_with_priority_per_branch(
         box.set_value(code).run()
         assert not at.exception, at.exception
         expected = sample.query(
-            "select branch_id, priority, customer_id, avg_aum, reference_value, gap, "
-            "months_below, grace_months_left from marts.mart_rm_worklist "
-            "where period_month = ? and list_code = ? order by branch_id, priority", [LATEST, code])
+            "select w.branch_id, w.priority, w.customer_id, w.avg_aum, w.reference_value, "
+            "w.gap, w.months_below, w.grace_months_left, w.rm_id, m.rm_name, "
+            "w.rm_status_label_zh from marts.mart_rm_worklist as w "
+            "left join marts.dim_relationship_manager as m using (rm_id) "
+            "where w.period_month = ? and w.list_code = ? order by w.branch_id, w.priority",
+            [LATEST, code])
         assert at.subheader[0].value == f"{label}（{len(expected)}户）"
         if not expected:
             assert "没有这类客户" in at.info[0].value
@@ -345,10 +348,10 @@ def test_worklist_rows_equal_the_mart_with_priority_per_branch(
         assert list(zip(table["机构"], _counts(table["优先级"]), table["客户号"],
                         table["月日均金融资产（万元）"], table[spec.reference_heading],
                         table[spec.gap_heading], table["连续低于月数"], table["剩余保级月数"],
-                        strict=True)) == [
+                        table["客户经理"], table["客户经理状态"], strict=True)) == [
             (b, p, c, fmt.in_wan(aum), spec.shown(ref), spec.shown(gap),
-             fmt.count(below) or "—", fmt.count(left) or "—")
-            for b, p, c, aum, ref, gap, below, left in expected], code
+             fmt.count(below) or "—", fmt.count(left) or "—", fmt.owner(rm, name), status)
+            for b, p, c, aum, ref, gap, below, left, rm, name, status in expected], code
         for branch, priorities in table.groupby("机构", sort=False)["优先级"]:
             assert _counts(priorities) == list(range(1, len(priorities) + 1)), (code, branch)
         shown += len(table)

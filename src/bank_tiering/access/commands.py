@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import getpass
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -68,6 +69,20 @@ def _current(path: Path) -> dict[str, User]:
         return load_users(path)
     except UsersFileMissing:
         return {}
+
+
+def _change(settings: AccessSettings, action: str,
+            change: Callable[[dict[str, User]], User]) -> User:
+    """Apply ``change`` to the users file (under its lock, written atomically) and log
+    ``action`` for the user it returns; a refusal exits with code 2."""
+    try:
+        with editing(settings.users_path) as current:
+            user = change(current)
+    except (UsersFileError, OSError) as error:
+        _fail(str(error))
+    AccessLog(settings.access_log_path).append(
+        action, username=user.username, scope=user.scope, by=_operator())
+    return user
 
 
 def read_password(from_stdin: bool) -> str:
@@ -142,13 +157,11 @@ def add(username: str, kind: str, branch_id: str | None, rm_id: str | None,
     try:
         scope = make_scope(kind, branch_id, rm_id)
         ensure_new(_current(settings.users_path), username)  # refused before the prompt
-        password = None if no_password else read_password(password_stdin)
-        with editing(settings.users_path) as current:
-            user = add_user(current, username, scope, display_name, password)
     except (UsersFileError, OSError) as error:
         _fail(str(error))
-    AccessLog(settings.access_log_path).append(
-        "user_added", username=user.username, scope=user.scope, by=_operator())
+    password = None if no_password else read_password(password_stdin)
+    user = _change(settings, "user_added",
+                   lambda current: add_user(current, username, scope, display_name, password))
     _warn_unknown(kind, branch_id or rm_id)
     click.echo(f"Added {user.username} ({user.display_name}, {user.scope.label_zh}) to "
                f"{settings.users_path}.")
@@ -162,13 +175,11 @@ def passwd(username: str, password_stdin: bool) -> None:
     settings = _settings()
     try:
         get_user(_current(settings.users_path), username)  # refused before the prompt
-        password = read_password(password_stdin)
-        with editing(settings.users_path) as current:
-            user = set_password(current, username, password)
     except (UsersFileError, OSError) as error:
         _fail(str(error))
-    AccessLog(settings.access_log_path).append(
-        "password_set", username=user.username, scope=user.scope, by=_operator())
+    password = read_password(password_stdin)
+    user = _change(settings, "password_set",
+                   lambda current: set_password(current, username, password))
     click.echo(f"New password set for {user.username}.")
 
 
@@ -177,13 +188,7 @@ def passwd(username: str, password_stdin: bool) -> None:
 def disable(username: str) -> None:
     """Disable USERNAME: it can no longer sign in, and an open session ends."""
     settings = _settings()
-    try:
-        with editing(settings.users_path) as current:
-            user = disable_user(current, username)
-    except (UsersFileError, OSError) as error:
-        _fail(str(error))
-    AccessLog(settings.access_log_path).append(
-        "user_disabled", username=user.username, scope=user.scope, by=_operator())
+    user = _change(settings, "user_disabled", lambda current: disable_user(current, username))
     click.echo(f"Disabled {user.username}.")
 
 

@@ -59,3 +59,8 @@ def count(value: int | float | None) -> str:
 def share(value: float | None, digits: int = 1) -> str:
     """``0.4567`` -> ``"45.7%"``."""
     return "" if missing(value) else f"{float(value) * 100:.{digits}f}%"
+
+
+def owner(rm_id: object, rm_name: object) -> str:
+    """A customer's RM: ``"王五（RM0001）"``, or ``"无客户经理"`` when there is none."""
+    return "无客户经理" if missing(rm_id) else f"{text(rm_name)}（{rm_id}）"

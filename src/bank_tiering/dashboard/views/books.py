@@ -54,10 +54,6 @@ def show_book(book) -> None:
     })
 
 
-def rm_label(rm_id: object, name: object) -> str:
-    return "无客户经理" if fmt.missing(rm_id) else f"{fmt.text(name)}（{rm_id}）"
-
-
 def rm_summary(book) -> None:
     c1, c2, c3, c4 = st.columns(4)
     c1.metric("名下客户数", fmt.count(len(book)))
@@ -72,7 +68,7 @@ def books_side_by_side(books, mix, scope, filters) -> None:
     offer("客户经理名下客户对比", "rm_books", filters.period,
           lambda c: queries.rm_books(c, scope, filters), BOOKS_COLUMNS)
     show_table({
-        "客户经理": [rm_label(i, n) for i, n in zip(books["rm_id"], books["rm_name"],
+        "客户经理": [fmt.owner(i, n) for i, n in zip(books["rm_id"], books["rm_name"],
                                                    strict=True)],
         "所属机构": [fmt.text(v) for v in books["rm_branch_id"]],
         "状态": [fmt.text(v) for v in books["rm_status_label"]],
@@ -88,7 +84,7 @@ def books_side_by_side(books, mix, scope, filters) -> None:
     offer("按市场和服务等级", "rm_book_mix", filters.period,
           lambda c: queries.rm_book_mix(c, scope, filters), MIX_COLUMNS)
     show_table({
-        "客户经理": [rm_label(i, n) for i, n in zip(mix["rm_id"], mix["rm_name"], strict=True)],
+        "客户经理": [fmt.owner(i, n) for i, n in zip(mix["rm_id"], mix["rm_name"], strict=True)],
         "市场": list(mix["market_label"]),
         "服务等级": list(mix["service_tier_label"]),
         "客户数": [fmt.count(v) for v in mix["customers"]],
@@ -121,10 +117,10 @@ with page("我的客户") as (con, scope, filters):
         if owners:
             st.subheader("客户经理名下客户")
             chosen = st.selectbox("客户经理", owners, key="books_rm",
-                                  format_func=lambda r: rm_label(r, names.get(r)))
+                                  format_func=lambda r: fmt.owner(r, names.get(r)))
             book = queries.rm_book(con, scope, filters, chosen)
             rm_summary(book)
-            offer(f"{rm_label(chosen, names.get(chosen))}名下客户", "book", filters.period,
+            offer(f"{fmt.owner(chosen, names.get(chosen))}名下客户", "book", filters.period,
                   lambda c: queries.rm_book(c, scope, filters, chosen), BOOK_COLUMNS)
             show_book(book)
     handover = queries.worklist_rows(con, scope, filters, "handover")
@@ -144,8 +140,11 @@ with page("我的客户") as (con, scope, filters):
             "客户号": list(handover["customer_id"]),
             "服务等级": [fmt.text(v) for v in handover["service_tier_label"]],
             "月日均金融资产（万元）": [fmt.in_wan(v) for v in handover["avg_aum"]],
-            "客户经理": [rm_label(i, n) for i, n in zip(handover["rm_id"], handover["rm_name"],
+            "客户经理": [fmt.owner(i, n) for i, n in zip(handover["rm_id"], handover["rm_name"],
                                                        strict=True)],
             "客户经理状态": [fmt.text(v) for v in handover["rm_status_label"]],
             spec.gap_heading: [spec.shown(v) for v in handover["gap"]],
         })
+        if handover.attrs["total"] > len(handover):
+            st.caption(f"按机构、优先级排序，显示前 {len(handover)} 户"
+                       f"（共 {fmt.count(handover.attrs['total'])} 户；下载含全部）。")

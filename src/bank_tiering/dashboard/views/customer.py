@@ -64,9 +64,8 @@ if current.empty:
                "最近一期。")
 st.subheader(f"{typed} · {row['customer_type_label']} · {row['market_label']} · "
              f"机构 {row['branch_id']} · {row['period_month']:%Y年%m月}")
-owner = ("无客户经理" if fmt.missing(row["rm_id"])
-         else f"{fmt.text(row['rm_name'])}（{row['rm_id']}）· {fmt.text(row['rm_status_label'])}")
-st.markdown(f"**客户经理**：{owner}")
+st.markdown(f"**客户经理**：{fmt.owner(row['rm_id'], row['rm_name'])}"
+            + ("" if fmt.missing(row["rm_id"]) else f" · {fmt.text(row['rm_status_label'])}"))
 c1, c2, c3 = st.columns(3)
 c1.metric("评定分层", row["tier_label"], help="当月数据评定的分层（METHODOLOGY §4）")
 c2.metric("服务等级", row["service_tier_label"], help="实际服务的等级：快升缓降、人工调整（§10）")
@@ -109,8 +108,8 @@ show_table({
         strict=True)],
     "人工调整": [override_text(*v) or "—" for v in zip(
         history["override_id"], history["override_reason"], strict=True)],
-    "客户经理": ["无客户经理" if fmt.missing(i) else f"{fmt.text(n)}（{i}）"
-                 for i, n in zip(history["rm_id"], history["rm_name"], strict=True)],
+    "客户经理": [fmt.owner(i, n) for i, n in zip(history["rm_id"], history["rm_name"],
+                                               strict=True)],
     "客户经理状态": [fmt.text(v) for v in history["rm_status_label"]],
     "分层理由": list(history["tier_reason_zh"]),
 })

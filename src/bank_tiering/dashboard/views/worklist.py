@@ -50,8 +50,7 @@ table |= {
     spec.gap_heading: [spec.shown(v) for v in rows["gap"]],
     "连续低于月数": [fmt.count(v) or "—" for v in rows["months_below"]],
     "剩余保级月数": [fmt.count(v) or "—" for v in rows["grace_months_left"]],
-    "客户经理": [fmt.text(n) if fmt.missing(i) else f"{fmt.text(n)}（{i}）"
-                 for n, i in zip(rows["rm_name"], rows["rm_id"], strict=True)],
+    "客户经理": [fmt.owner(i, n) for i, n in zip(rows["rm_id"], rows["rm_name"], strict=True)],
     "客户经理状态": [fmt.text(v) for v in rows["rm_status_label"]],
 }
 show_table(table)
