@@ -404,6 +404,11 @@ def test_customer_page_defaults_to_the_top_contributor(sample: Served,
     markdown = [m.value for m in at.markdown]
     assert f"**分层理由**：{tier_reason}" in markdown
     assert f"**象限理由**：{quadrant_reason}" in markdown
+    rm, name, status = sample.query(
+        "select s.rm_id, m.rm_name, s.rm_status_label_zh from marts.fct_customer_segment as s "
+        "left join marts.dim_relationship_manager as m using (rm_id) "
+        "where s.customer_id = ? and s.period_month = ?", [top, LATEST])[0]
+    assert f"**客户经理**：{fmt.owner(rm, name)}" + (f" · {status}" if rm else "") in markdown
     breakdown = _table(at, 0)
     assert breakdown["金额（元）"].iloc[-1] == f"{contribution:,.2f}"
     _history_matches_the_mart(at, sample, top)

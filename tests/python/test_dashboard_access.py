@@ -156,6 +156,11 @@ def test_a_customer_link_survives_the_sign_in(setup: dict) -> None:
     at.switch_page("views/customer.py").run()
     assert at.text_input[0].value == customer and at.metric
     assert _events(setup["log"])[-1] == ("customer_view", "bank.user", None)
+    at.text_input[0].input("张三").run()  # a name typed into the box never reaches the log
+    assert at.error[0].value.startswith("无权查看该客户")
+    last = json.loads(setup["log"].read_text(encoding="utf-8").splitlines()[-1])
+    assert (last["action"], last["customer_id"]) == ("customer_refused", "(not an id)")
+    assert "张三" not in setup["log"].read_text(encoding="utf-8")
 
 
 def test_local_analysis_mode_says_so_on_every_page(setup: dict,

@@ -9,6 +9,8 @@ another RM's or an unknown one — reads 无权查看该客户 and nothing of it
 (and every refusal) is a line of the access log, once per customer and period.
 """
 
+import re
+
 import streamlit as st
 
 from bank_tiering.dashboard import auth, queries
@@ -18,10 +20,13 @@ from bank_tiering.dashboard.formatting import WAN
 
 REFUSED_ZH = "无权查看该客户（客户号不存在或不在您的权限范围内）。"
 _LOGGED = "customer_logged"
+#: What the access log keeps of a typed id: an id-like text only — a name typed into the
+#: box (PII) is logged as ``(not an id)``.
+ID_LIKE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
 with page("客户视图") as (con, scope, filters):
     choices = queries.top_customers(con, scope, filters)
-    default = st.query_params.get("customer") or (choices[0] if choices else "")
+    default = (st.query_params.get("customer") or (choices[0] if choices else ""))[:64]
     typed = st.text_input("客户号（默认：所选范围贡献度最高的客户）", value=default,
                           key="customer_id", max_chars=64).strip()
     history = queries.customer_history(con, scope, typed) if typed else None
@@ -31,8 +36,9 @@ def log_view(customer_id: str, rows: int) -> None:
     """One access-log line per customer and period shown in this session."""
     seen = (customer_id, filters.period)
     if st.session_state.get(_LOGGED) != seen:
+        logged = customer_id if ID_LIKE.match(customer_id) else "(not an id)"
         auth.log_event("customer_view" if rows else "customer_refused",
-                       customer_id=customer_id, rows=rows, period=f"{filters.period:%Y-%m}")
+                       customer_id=logged, rows=rows, period=f"{filters.period:%Y-%m}")
         st.session_state[_LOGGED] = seen
 
 
