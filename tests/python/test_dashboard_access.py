@@ -177,3 +177,40 @@ def test_local_analysis_mode_says_so_on_every_page(setup: dict,
     view, = [e for e in map(json.loads, setup["log"].read_text().splitlines())]
     assert (view["action"], view["username"], view["scope"], view["method"]) == (
         "customer_view", "local", "bank", "local")
+
+
+def _oidc_app(setup: dict, monkeypatch: pytest.MonkeyPatch, tmp_path: Path,
+              claims: dict) -> AppTest:
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\n'
+                       f'cookie_secret = "{"k" * 40}"\nclient_id = "dashboard"\n'
+                       'client_secret = "x"\nserver_metadata_url = '
+                       '"http://127.0.0.1:9/.well-known/openid-configuration"\n')
+    monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "oidc")
+    monkeypatch.setenv("BANK_TIERING_STREAMLIT_SECRETS", str(secrets))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    at.user = {"is_logged_in": True, "iss": "http://idp", "sub": claims.pop("sub"), **claims}
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_oidc_session_admission_in_the_app(setup: dict, monkeypatch: pytest.MonkeyPatch,
+                                           tmp_path: Path) -> None:
+    """The gate of oidc mode (the redirect flow itself: test_dashboard_oidc.py)."""
+    now = time.time()
+    fresh = _oidc_app(setup, monkeypatch, tmp_path, {"sub": "s1", "iat": now - 3,
+                                                     "preferred_username": "bank.user"})
+    assert fresh.title[0].value == "分层总览" and fresh.metric
+    fresh.run()  # the same session goes on: no second sign-in
+    stale = _oidc_app(setup, monkeypatch, tmp_path, {"sub": "s2", "iat": now - 7200,
+                                                     "preferred_username": "bank.user"})
+    assert [b.label for b in stale.button] == ["单点登录"] and not stale.metric
+    assert "请重新登录" in stale.info[0].value and not stale.error
+    stranger = _oidc_app(setup, monkeypatch, tmp_path, {"sub": "s3", "iat": now - 3,
+                                                        "preferred_username": "stranger"})
+    assert "未在看板用户中登记" in stranger.error[0].value and not stranger.metric
+    assert [b.label for b in stranger.button] == ["退出登录"]
+    stranger.run()  # logged once per session
+    assert _events(setup["log"]) == [("sign_in", "bank.user", None),
+                                     ("sign_in_failed", "stranger", "oidc_unknown_user")]

@@ -251,7 +251,8 @@ def sign_in_page() -> None:
 
 
 def _oidc_sign_in(config: AccessSettings) -> None:
-    if st.user.is_logged_in:  # signed in at the provider, but refused here
+    if st.user.is_logged_in and st.session_state.get(REFUSED_KEY):
+        # signed in at the provider, but not a user of the dashboard
         st.error("您的单点登录账号未在看板用户中登记或已停用，无权访问。请联系管理员。")
         if st.button("退出登录"):
             st.logout()
