@@ -330,20 +330,20 @@ def test_oidc_mode_needs_the_auth_secrets(env: AccessSettings, tmp_path: Path,
     assert startup_problem(AccessSettings.from_env()) is None
 
 
-def test_demo_users_one_per_scope_never_overwritten(dashboard_served: Served,
+def test_demo_users_one_per_scope_never_overwritten(served: Served,
                                                    tmp_path: Path) -> None:
     users_path = tmp_path / "users.yaml"
     log = AccessLog(tmp_path / "access.jsonl")
-    demo = {d.username: d for d in ensure_demo_users(dashboard_served.serving_path, users_path,
+    demo = {d.username: d for d in ensure_demo_users(served.serving_path, users_path,
                                                      log)}
     assert set(demo) == {DEMO_BANK, DEMO_BRANCH, DEMO_RM}
-    branch, = dashboard_served.query(
+    branch, = served.query(
         "select branch_id from marts.fct_customer_segment where period_month = "
         "(select max(period_month) from marts.fct_customer_segment) "
         "group by 1 order by count(*) desc, 1 limit 1")[0]
     assert demo[DEMO_BRANCH].scope == Scope.branch(branch)
     rm = demo[DEMO_RM].scope.rm_id
-    book, rm_branch = dashboard_served.query(
+    book, rm_branch = served.query(
         "select count(*), max(m.branch_id) from marts.fct_customer_segment as s "
         "join marts.dim_relationship_manager as m using (rm_id) where s.rm_id = ? and "
         "s.rm_status = 'active' and s.period_month = "
@@ -354,7 +354,7 @@ def test_demo_users_one_per_scope_never_overwritten(dashboard_served: Served,
         check_password(user.password, name)
         assert users_module.verify_password(stored[name].password_hash, user.password)
     before = users_path.read_bytes()
-    again = ensure_demo_users(dashboard_served.serving_path, users_path, log)
+    again = ensure_demo_users(served.serving_path, users_path, log)
     assert all(d.password is None for d in again) and users_path.read_bytes() == before
     assert os.stat(users_path).st_mode & 0o077 == 0
 

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import Served, add_relationship_managers
+from conftest import Served
 from streamlit.testing.v1 import AppTest
 
 from bank_tiering.dashboard import formatting as fmt
@@ -24,11 +24,11 @@ APP = Path(fmt.__file__).with_name("app.py")
 
 
 @pytest.fixture
-def sample(dashboard_served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Served:
+def sample(served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Served:
     """The served sample, the dashboard in local analysis mode (bank scope, no sign-in)."""
     monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "none")
     monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(tmp_path / "access.jsonl"))
-    return dashboard_served
+    return served
 
 
 def _app(path: Path, monkeypatch: pytest.MonkeyPatch, page: str | None = None) -> AppTest:
@@ -157,14 +157,12 @@ def test_a_newly_published_file_is_seen_on_the_next_run(
     serving = tmp_path / "serving" / "warehouse.duckdb"
     shutil.copyfile(sample.build_path, build)
     publish(build, serving)
-    add_relationship_managers(serving)
     at = _app(serving, monkeypatch)
     before = _metrics(at)["客户数"]
     with duckdb.connect(str(build)) as con:
         con.execute("delete from marts.fct_customer_segment where period_month = ? and "
                     "market_class = 'retail'", [LATEST])
     publish(build, serving)
-    add_relationship_managers(serving)
     at.run()
     assert _metrics(at)["客户数"] != before
 

@@ -27,18 +27,18 @@ PAGES = ("overview", "quadrants", "flows", "pareto", "worklist", "books", "custo
 
 
 @pytest.fixture
-def setup(dashboard_served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
+def setup(served: Served, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> dict:
     users: dict = {}
     add_user(users, "bank.user", Scope.bank(), "总行用户", PASSWORD)
     add_user(users, "other.user", Scope.bank(), "另一用户", PASSWORD)
     path = tmp_path / "users.yaml"
     write_atomically(path, dump_users(users))
     log = tmp_path / "logs" / "access.jsonl"
-    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(dashboard_served.serving_path))
+    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(served.serving_path))
     monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "users")
     monkeypatch.setenv("BANK_TIERING_USERS", str(path))
     monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(log))
-    return {"users": path, "log": log, "served": dashboard_served}
+    return {"users": path, "log": log, "served": served}
 
 
 def _new(customer: str | None = None) -> AppTest:

@@ -50,8 +50,8 @@ PASSWORD = "Br0wser-Test-Passw0rd"
 
 
 @pytest.fixture(scope="module")
-def case(dashboard_served: Served) -> dict:
-    q = dashboard_served.query
+def case(served: Served) -> dict:
+    q = served.query
     # the RM with the most worklist rows in LATEST (so the worklist and its download have
     # rows), and the branch of the RM's customers
     rm, branch = q("select rm_id, max(branch_id) from marts.mart_rm_worklist where "
@@ -73,7 +73,7 @@ def case(dashboard_served: Served) -> dict:
 
 
 @pytest.fixture(scope="module")
-def dashboard(dashboard_served: Served, case: dict, tmp_path_factory):
+def dashboard(served: Served, case: dict, tmp_path_factory):
     """One dashboard process in users mode, and one Chromium, for every test here."""
     assert CHROMIUM.exists(), f"{CHROMIUM} missing: `make test` installs Debian's chromium"
     SHOTS.mkdir(parents=True, exist_ok=True)
@@ -87,7 +87,7 @@ def dashboard(dashboard_served: Served, case: dict, tmp_path_factory):
     log = folder / "access.jsonl"
     env = {"BANK_TIERING_DASHBOARD_AUTH": "users", "BANK_TIERING_USERS": str(folder /
            "users.yaml"), "BANK_TIERING_ACCESS_LOG": str(log)}
-    with running_dashboard(dashboard_served.serving_path, env=env) as url, chromium() as browser:
+    with running_dashboard(served.serving_path, env=env) as url, chromium() as browser:
         yield {"url": url, "browser": browser, "log": log}
 
 
@@ -95,11 +95,11 @@ def _events(log: Path) -> list[dict]:
     return [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
 
 
-def test_bank_user_pages_filters_and_a_customer_link(dashboard: dict, dashboard_served: Served
+def test_bank_user_pages_filters_and_a_customer_link(dashboard: dict, served: Served
                                                      ) -> None:
     from playwright.sync_api import expect
 
-    q = dashboard_served.query
+    q = served.query
     total, = q("select count(*) from marts.fct_customer_segment where period_month = ?",
                [LATEST])[0]
     retail, = q("select count(*) from marts.fct_customer_segment where period_month = ? and "
@@ -216,10 +216,10 @@ def test_rm_sees_only_the_book_downloads_it_and_signs_out(dashboard: dict, case:
 
 
 def test_branch_user_sees_the_branch_only(dashboard: dict, case: dict,
-                                          dashboard_served: Served) -> None:
+                                          served: Served) -> None:
     from playwright.sync_api import expect
 
-    n, = dashboard_served.query("select count(*) from marts.fct_customer_segment where "
+    n, = served.query("select count(*) from marts.fct_customer_segment where "
                                 "period_month = ? and branch_id = ?", [LATEST, case["branch"]])[0]
     page = new_page(dashboard["browser"])
     page.goto(dashboard["url"])

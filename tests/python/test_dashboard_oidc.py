@@ -96,7 +96,7 @@ def running_provider(port: int, redirect_uri: str) -> Iterator[str]:
 
 
 @pytest.fixture(scope="module")
-def sso(dashboard_served: Served, tmp_path_factory) -> Iterator[dict]:
+def sso(served: Served, tmp_path_factory) -> Iterator[dict]:
     folder = tmp_path_factory.mktemp("oidc")
     dashboard_port, provider_port = free_port(), free_port()
     redirect = f"http://127.0.0.1:{dashboard_port}/oauth2callback"
@@ -117,7 +117,7 @@ def sso(dashboard_served: Served, tmp_path_factory) -> Iterator[dict]:
            "users.yaml"), "BANK_TIERING_ACCESS_LOG": str(folder / "access.jsonl"),
            "BANK_TIERING_STREAMLIT_SECRETS": str(secrets)}
     with running_provider(provider_port, redirect) as issuer, \
-            running_dashboard(dashboard_served.serving_path, port=dashboard_port,
+            running_dashboard(served.serving_path, port=dashboard_port,
                               env=env) as url, chromium() as browser:
         yield {"url": url, "issuer": issuer, "browser": browser, "log": folder / "access.jsonl"}
 
@@ -139,10 +139,10 @@ def _events(sso: dict) -> list[tuple]:
 
 
 def test_single_sign_on_a_second_tab_a_link_and_sign_out(sso: dict,
-                                                          dashboard_served: Served) -> None:
+                                                          served: Served) -> None:
     from playwright.sync_api import expect
 
-    customer, = dashboard_served.query("select max(customer_id) from "
+    customer, = served.query("select max(customer_id) from "
                                        "marts.fct_customer_segment where period_month = ?",
                                        [LATEST])[0]
     page = new_page(sso["browser"])

@@ -89,8 +89,8 @@ def _nothing(result: object) -> bool:
 
 
 @pytest.fixture(scope="module")
-def con(dashboard_served: Served):
-    with duckdb.connect(str(dashboard_served.serving_path), read_only=True) as connection:
+def con(served: Served):
+    with duckdb.connect(str(served.serving_path), read_only=True) as connection:
         _TOP[:] = [connection.execute(
             "select customer_id from marts.fct_customer_segment where period_month = ? "
             "order by contribution desc, customer_id limit 1", [LATEST]).fetchone()[0]]
@@ -252,7 +252,7 @@ def test_rm_scope_is_the_book_of_each_month(con, rm_case: dict) -> None:
 
 
 def test_downloads_hold_the_scope_only_as_csv_and_excel(con, tmp_path: Path,
-                                                       dashboard_served: Served) -> None:
+                                                       served: Served) -> None:
     list_code, rm = con.execute(
         "select list_code, rm_id from marts.mart_rm_worklist where period_month = ? and "
         "rm_id is not null group by all order by count(*) desc, 1, 2 limit 1", [LATEST]
@@ -266,7 +266,7 @@ def test_downloads_hold_the_scope_only_as_csv_and_excel(con, tmp_path: Path,
     built = [downloads._builder(
         lambda c: queries.worklist_rows(c, scope, Filters(LATEST), list_code, limit=None),
         columns, file_format, "清单", list_code, "2025-02", viewer,
-        dashboard_served.serving_path, log)() for file_format in ("csv", "xlsx")]
+        served.serving_path, log)() for file_format in ("csv", "xlsx")]
     csv_bytes, xlsx_bytes = built
     assert csv_bytes.startswith(b"\xef\xbb\xbf")
     frame = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig", dtype={"客户经理编号": str})
@@ -311,9 +311,9 @@ def users_file(tmp_path_factory, rm_case: dict) -> Path:
     return path
 
 
-def _signed_in(dashboard_served: Served, users_file: Path, tmp_path: Path, monkeypatch,
+def _signed_in(served: Served, users_file: Path, tmp_path: Path, monkeypatch,
                username: str, customer: str | None = None) -> AppTest:
-    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(dashboard_served.serving_path))
+    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(served.serving_path))
     monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "users")
     monkeypatch.setenv("BANK_TIERING_USERS", str(users_file))
     monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(tmp_path / "access.jsonl"))
@@ -335,13 +335,13 @@ def _page(at: AppTest, page: str) -> AppTest:
     return at
 
 
-def test_an_rm_sees_only_the_book(dashboard_served: Served, users_file: Path, tmp_path: Path,
+def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Path,
                                   monkeypatch, rm_case: dict) -> None:
     rm = rm_case["rm"]
-    n, aum = dashboard_served.query("select count(*), sum(avg_aum) from "
+    n, aum = served.query("select count(*), sum(avg_aum) from "
                                     "marts.fct_customer_segment where period_month = ? and "
                                     "rm_id = ?", [LATEST, rm])[0]
-    at = _signed_in(dashboard_served, users_file, tmp_path, monkeypatch, "rm.user",
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "rm.user",
                     customer=rm_case["other"])
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["客户数"] == fmt.count(n) and metrics["金融资产（月日均）"] == fmt.yi(aum)
@@ -350,10 +350,10 @@ def test_an_rm_sees_only_the_book(dashboard_served: Served, users_file: Path, tm
     assert len(at.table[0].value) == n
     _page(at, "worklist")
     for label, value in ((m.label, m.value) for m in at.metric):
-        code = next(c for c, lab in dashboard_served.query(
+        code = next(c for c, lab in served.query(
             "select code, label_zh from parameters.code_labels where code_set = 'worklist'")
             if lab == label)
-        expected = dashboard_served.query(
+        expected = served.query(
             "select count(*) from marts.mart_rm_worklist where period_month = ? and "
             "list_code = ? and rm_id = ?", [LATEST, code, rm])[0][0]
         assert value == fmt.count(expected), label
@@ -367,13 +367,13 @@ def test_an_rm_sees_only_the_book(dashboard_served: Served, users_file: Path, tm
     assert events[1]["customer_id"] == rm_case["other"] and events[1]["rows"] == 0
 
 
-def test_a_branch_user_sees_only_the_branch(dashboard_served: Served, users_file: Path,
+def test_a_branch_user_sees_only_the_branch(served: Served, users_file: Path,
                                            tmp_path: Path, monkeypatch, rm_case: dict) -> None:
     branch = rm_case["branch"]
-    at = _signed_in(dashboard_served, users_file, tmp_path, monkeypatch, "branch.user")
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "branch.user")
     box = next(s for s in at.selectbox if s.label == "机构")
     assert box.options == [branch]
-    n, = dashboard_served.query("select count(*) from marts.fct_customer_segment where "
+    n, = served.query("select count(*) from marts.fct_customer_segment where "
                                 "period_month = ? and branch_id = ?", [LATEST, branch])[0]
     assert {m.label: m.value for m in at.metric}["客户数"] == fmt.count(n)
     _page(at, "books")
@@ -383,15 +383,15 @@ def test_a_branch_user_sees_only_the_branch(dashboard_served: Served, users_file
     _page(at, "customer")
     at.text_input[0].input(rm_case["other"]).run()  # same branch, another RM: visible
     assert not at.error and at.metric
-    foreign, = dashboard_served.query("select customer_id from marts.fct_customer_segment "
+    foreign, = served.query("select customer_id from marts.fct_customer_segment "
                                       "where branch_id != ? limit 1", [branch])[0]
     at.text_input[0].input(foreign).run()
     assert at.error[0].value.startswith("无权查看该客户") and not at.metric
 
 
-def test_an_empty_scope_shows_no_figure_on_any_page(dashboard_served: Served, users_file: Path,
+def test_an_empty_scope_shows_no_figure_on_any_page(served: Served, users_file: Path,
                                                     tmp_path: Path, monkeypatch) -> None:
-    at = _signed_in(dashboard_served, users_file, tmp_path, monkeypatch, "empty.rm",
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "empty.rm",
                     customer=_TOP[0] if _TOP else None)
     for page in ("overview", "quadrants", "flows", "pareto", "worklist", "books", "customer"):
         if page != "overview":
