@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import Served
 
@@ -54,6 +55,18 @@ from bank_tiering.cli import main
 
 GOOD = "Str0ng-Passw0rd!"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
+#: The module's own hasher and dummy hash (before _fast_hashes replaces them in each test).
+PRODUCTION_HASHER, PRODUCTION_DUMMY_HASH = users_module._HASHER, users_module.DUMMY_HASH
+
+
+@pytest.fixture(autouse=True)
+def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2id parameters for the many hashes of these tests (a verification reads
+    the parameters from the hash); the production ones are checked in test_access.py's
+    test_password_hashes_are_argon2id_with_rfc_9106_parameters."""
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users_module, "_HASHER", fast)
+    monkeypatch.setattr(users_module, "DUMMY_HASH", fast.hash("dummy"))
 
 
 @pytest.fixture
@@ -176,6 +189,11 @@ def test_a_hand_edited_users_file_with_a_broken_rule_is_refused(tmp_path: Path) 
             parse_users(yaml.safe_dump({"users": users}), tmp_path / "users.yaml")
     with pytest.raises(UsersFileError, match="not valid YAML"):
         parse_users("users: [", tmp_path / "users.yaml")
+
+
+def test_password_hashes_are_argon2id_with_rfc_9106_parameters() -> None:
+    assert PRODUCTION_HASHER.hash(GOOD).startswith("$argon2id$v=19$m=65536,t=3,p=4$")
+    assert PRODUCTION_DUMMY_HASH.startswith("$argon2id$v=19$m=65536,t=3,p=4$")
 
 
 def test_password_policy() -> None:
@@ -383,3 +401,13 @@ def test_single_sign_on_admission_needs_a_known_user_and_a_live_sign_in() -> Non
         refused = admit({**claims, **changed}, users, "preferred_username", None, now)
         assert refused.user is None and refused.refused == reason
     assert admit({**claims, "upn": "sso.user"}, users, "upn", None, now).user is not None
+
+
+def test_no_dashboard_without_a_writable_access_log(env: AccessSettings, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("")
+    monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "none")
+    monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(blocker / "access.jsonl"))
+    result = CliRunner().invoke(main, ["dashboard"])
+    assert result.exit_code == 2 and "access log" in result.output and "无法写入" in result.output

@@ -214,8 +214,3 @@ def list_users() -> None:
         click.echo(f"  {user.username:<24}{user.scope.kind:<8}{user.scope.scope_id or '-':<14}"
                    f"{status:<40}{user.display_name}")
 
-
-def users_path_hint(path: Path) -> str:
-    """How to create the first user (the dashboard's refusal names it)."""
-    return (f"bank-tiering users add USERNAME --scope bank|branch|rm [--branch BRANCH_ID] "
-            f"[--rm RM_ID]   (BANK_TIERING_USERS={path})")

@@ -4,6 +4,7 @@ app on every run (a file removed while the server runs stops the pages too)."""
 
 from __future__ import annotations
 
+import os
 import tomllib
 
 from bank_tiering.access.settings import AUTH_ENV, AccessSettings, is_loopback
@@ -15,9 +16,10 @@ PROVIDER_KEYS = ("client_id", "client_secret", "server_metadata_url")
 COOKIE_SECRET_MIN = 32
 
 
-def _add_user_hint(settings: AccessSettings) -> str:
+def _add_user_hint(settings: AccessSettings, zh: bool = True) -> str:
+    where = f"BANK_TIERING_USERS={settings.users_path}"
     return ("bank-tiering users add USERNAME --scope bank|branch|rm [--branch BRANCH_ID] "
-            f"[--rm RM_ID]（BANK_TIERING_USERS={settings.users_path}）")
+            "[--rm RM_ID]" + (f"（{where}）" if zh else f" ({where})"))
 
 
 def users_problem(settings: AccessSettings) -> str | None:
@@ -29,14 +31,16 @@ def users_problem(settings: AccessSettings) -> str | None:
                 f"添加用户：{_add_user_hint(settings)}；仅在本机分析时可设置 {AUTH_ENV}=none。\n"
                 f"The dashboard does not start: there is no users file at "
                 f"{settings.users_path} (sign-in mode {settings.mode}). Add a user first: "
-                f"{_add_user_hint(settings)} — or, for local analysis on this machine only, "
+                f"{_add_user_hint(settings, zh=False)} — or, for local analysis on this "
+                "machine only, "
                 f"set {AUTH_ENV}=none.")
     except UsersFileError as error:
         return f"看板未启动 / the dashboard does not start: {error}"
     if not any(not u.disabled for u in users.values()):
         return (f"看板未启动：用户文件 {settings.users_path} 中没有启用的用户。请添加用户："
                 f"{_add_user_hint(settings)}\nThe dashboard does not start: the users file "
-                f"{settings.users_path} has no enabled user. Add one: {_add_user_hint(settings)}")
+                f"{settings.users_path} has no enabled user. Add one: "
+                f"{_add_user_hint(settings, zh=False)}")
     return None
 
 
@@ -73,8 +77,23 @@ def oidc_problem(settings: AccessSettings) -> str | None:
     return None
 
 
+def access_log_problem(settings: AccessSettings) -> str | None:
+    """Why the access log cannot be appended to, or None (no log, no dashboard: §15)."""
+    path = settings.access_log_path
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        os.close(os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600))
+    except OSError as error:
+        return (f"看板未启动：访问日志 {path} 无法写入 / the dashboard does not start: the "
+                f"access log {path} cannot be appended to (BANK_TIERING_ACCESS_LOG): {error}")
+    return None
+
+
 def startup_problem(settings: AccessSettings) -> str | None:
     """The reason the dashboard must not start in ``settings.mode``, or None."""
+    problem = access_log_problem(settings)
+    if problem:
+        return problem
     if settings.mode == "none":
         if not is_loopback(settings.address):
             return (f"单机分析模式只能监听本机地址 / local analysis mode listens on a loopback "

@@ -14,8 +14,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 SCOPE_KINDS = ("bank", "branch", "rm")
-#: Chinese names of the scope kinds (what a person reads).
-SCOPE_LABELS = {"bank": "总行", "branch": "机构", "rm": "客户经理"}
 
 
 @dataclass(frozen=True)

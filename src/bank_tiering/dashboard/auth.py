@@ -82,8 +82,22 @@ def settings() -> AccessSettings:
         raise
 
 
+class _PageAccessLog(AccessLog):
+    """The access log of a page run: when a line cannot be written (e.g. a full disk) the
+    run stops with a message instead of going on unlogged (§15: no access without its
+    log line)."""
+
+    def append(self, action: str, **fields) -> dict:
+        try:
+            return super().append(action, **fields)
+        except OSError as error:
+            st.error(f"访问日志 {self.path} 无法写入，操作未完成。请联系管理员。（{error}）")
+            st.stop()
+            raise
+
+
 def access_log() -> AccessLog:
-    return AccessLog(settings().access_log_path)
+    return _PageAccessLog(settings().access_log_path)
 
 
 def current() -> Viewer:
