@@ -84,20 +84,20 @@ def pareto(curve: pd.DataFrame, top_share: float, target_share: float) -> alt.La
 
 
 def rm_books(mix: pd.DataFrame) -> alt.Chart:
-    """The RMs' books side by side: one bar per RM, its AUM (万元) stacked by service
-    tier, customers in the tooltip."""
+    """The RMs' books side by side: one horizontal bar per RM (largest book on top), its
+    AUM (万元) stacked by market and service tier, customers in the tooltip."""
     data = mix.assign(
         rm=mix["rm_name"].fillna("") + "（" + mix["rm_id"] + "）",
+        tier=mix["market_label"].str[:2] + "·" + mix["service_tier_label"],
         aum_wan=mix["aum"] / WAN,
     )
+    order = list(data.groupby("rm")["aum_wan"].sum().sort_values(ascending=False).index)
     return alt.Chart(data).mark_bar().encode(
-        x=alt.X("rm:N", title="客户经理", sort=None,
-                axis=alt.Axis(labelAngle=0, labelLimit=240)),
-        y=alt.Y("sum(aum_wan):Q", title="月日均金融资产（万元）"),
-        color=alt.Color("service_tier_label:N", title="服务等级"),
+        y=alt.Y("rm:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("sum(aum_wan):Q", title="月日均金融资产（万元）"),
+        color=alt.Color("tier:N", title="市场·服务等级"),
         tooltip=[alt.Tooltip("rm:N", title="客户经理"),
-                 alt.Tooltip("market_label:N", title="市场"),
-                 alt.Tooltip("service_tier_label:N", title="服务等级"),
+                 alt.Tooltip("tier:N", title="市场·服务等级"),
                  alt.Tooltip("customers:Q", title="客户数（户）"),
                  alt.Tooltip("aum_wan:Q", title="金融资产（万元）", format=",.2f")],
-    ).properties(title="名下客户金融资产（按服务等级）", height=320)
+    ).properties(title="名下客户金融资产（按市场和服务等级）", height=22 * len(order) + 40)

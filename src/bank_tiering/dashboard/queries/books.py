@@ -139,7 +139,8 @@ def rm_books(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters) -> pd.Dat
 def rm_book_mix(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters) -> pd.DataFrame:
     """The books by market and service tier: one line per RM × market × service tier with
     customers, AUM, contribution and customers on watch (what mart_rm_portfolio sums, here
-    within the scope); RMs by id, markets and tiers in the methodology's order."""
+    within the scope); RMs by id, markets and tiers in the methodology's order (also in
+    ``attrs["tiers"]``: the (market label, service tier label) pairs)."""
     df = frame(
         con, scope,
         f"""
@@ -157,6 +158,9 @@ def rm_book_mix(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters) -> pd.
         """,
         f.params,
     )
-    return sort_by_order(df, market_class=MARKET_CLASS_ORDER,
-                         service_tier_code=TIER_ORDER).sort_values(
-        "rm_id", kind="stable").reset_index(drop=True)
+    by_tier = sort_by_order(df, market_class=MARKET_CLASS_ORDER, service_tier_code=TIER_ORDER)
+    result = by_tier.sort_values("rm_id", kind="stable").reset_index(drop=True)
+    #: (market label, service tier label) of the rows, in the methodology's order
+    result.attrs["tiers"] = list(dict.fromkeys(zip(by_tier["market_label"],
+                                                   by_tier["service_tier_label"], strict=True)))
+    return result

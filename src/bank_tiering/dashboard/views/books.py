@@ -80,19 +80,19 @@ def books_side_by_side(books, mix, scope, filters) -> None:
     if mix.empty:
         return
     st.altair_chart(charts.rm_books(mix), width="stretch")
-    st.subheader("按市场和服务等级")
+    st.subheader("按市场和服务等级（户）")
     offer("按市场和服务等级", "rm_book_mix", filters.period,
           lambda c: queries.rm_book_mix(c, scope, filters), MIX_COLUMNS)
+    tiers = mix["market_label"].str[:2] + "·" + mix["service_tier_label"]
+    pivot = mix.assign(tier=tiers).pivot_table(
+        index=["rm_id", "rm_name"], columns="tier", values="customers", aggfunc="sum",
+        fill_value=0, sort=False)
+    pivot = pivot[[f"{m[:2]}·{t}" for m, t in mix.attrs["tiers"]]]  # the methodology's order
     show_table({
-        "客户经理": [fmt.owner(i, n) for i, n in zip(mix["rm_id"], mix["rm_name"], strict=True)],
-        "市场": list(mix["market_label"]),
-        "服务等级": list(mix["service_tier_label"]),
-        "客户数": [fmt.count(v) for v in mix["customers"]],
-        "月日均金融资产（万元）": [fmt.in_wan(v) for v in mix["aum"]],
-        "利润贡献度（万元）": [fmt.in_wan(v) for v in mix["contribution"]],
-        "保级关注客户": [fmt.count(v) for v in mix["on_watch"]],
+        "客户经理": [fmt.owner(i, n) for i, n in pivot.index],
+        **{tier: [fmt.count(v) for v in pivot[tier]] for tier in pivot.columns},
     })
-
+    st.caption("每位客户经理名下各市场、服务等级的客户数；金融资产、贡献度和保级关注客户数见下载。")
 
 with page("我的客户") as (con, scope, filters):
     st.caption(describe_filters(scope, filters) + "（名下客户 = 期末归属该客户经理的客户）")

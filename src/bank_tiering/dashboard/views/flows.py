@@ -49,5 +49,5 @@ for flow_type, title in FLOW_TYPES.items():
                 df["start_aum"], df["start_customers"], df["end_aum"], df["end_customers"],
                 strict=True)],
         "净增客户": [f"{v:+,d}" for v in df["net_customers"]],
-        "净增资产": [f"{v / YI:+,.2f}" for v in df["net_aum"]],
+        "净增资产": [f"{round(v / YI, 2) + 0.0:+,.2f}" for v in df["net_aum"]],  # never -0.00
     })
