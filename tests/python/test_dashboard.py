@@ -488,3 +488,29 @@ def test_a_serving_file_without_the_contract_gets_one_clear_message(
         assert "`marts.mart_rm_worklist`" in message
         assert "`marts.fct_customer_segment.tier_reason_zh`" in message
         assert not at.metric and not at.table
+
+
+# --------------------------------------------------------------------------------------
+# 我的客户 (bank scope: every RM's book side by side)
+# --------------------------------------------------------------------------------------
+
+
+def test_books_side_by_side_add_up_to_the_bank(sample: Served,
+                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(sample.serving_path, monkeypatch, "books")
+    total, assigned = sample.query(
+        "select count(*), count(rm_id) from marts.fct_customer_segment where period_month = ?",
+        [LATEST])[0]
+    books, mix = _table(at, 0), _table(at, 1)
+    assert sum(_counts(books["客户数"])) == total  # the unassigned line included
+    per_rm = dict(sample.query(
+        "select m.rm_name || '（' || s.rm_id || '）', count(*) from marts.fct_customer_segment "
+        "as s join marts.dim_relationship_manager as m using (rm_id) where s.period_month = ? "
+        "group by all", [LATEST]))
+    assert {k: int(v) for k, v in zip(books["客户经理"], _counts(books["客户数"]), strict=True)
+            if k != "无客户经理"} == per_rm
+    tiers = [c for c in mix.columns if c != "客户经理"]
+    assert sum(sum(_counts(mix[c])) for c in tiers) == assigned
+    handover, = sample.query("select count(*) from marts.mart_rm_worklist where "
+                             "period_month = ? and list_code = 'handover'", [LATEST])[0]
+    assert any(s.value == f"待交接客户（{handover}户）" for s in at.subheader)
