@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -95,9 +97,13 @@ def rm_books(mix: pd.DataFrame) -> alt.Chart:
     return alt.Chart(data).mark_bar().encode(
         y=alt.Y("rm:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
         x=alt.X("sum(aum_wan):Q", title="月日均金融资产（万元）"),
-        color=alt.Color("tier:N", title="市场·服务等级"),
+        color=alt.Color("tier:N", title="市场·服务等级", scale=alt.Scale(scheme="tableau20"),
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=200)),
         tooltip=[alt.Tooltip("rm:N", title="客户经理"),
                  alt.Tooltip("tier:N", title="市场·服务等级"),
                  alt.Tooltip("customers:Q", title="客户数（户）"),
                  alt.Tooltip("aum_wan:Q", title="金融资产（万元）", format=",.2f")],
-    ).properties(title="名下客户金融资产（按市场和服务等级）", height=22 * len(order) + 40)
+    ).properties(title="名下客户金融资产（按市场和服务等级）",
+                 # the height is the whole chart's (Streamlit fits it): ~28 px a row per RM,
+                 # the title and the axis, and the legend below in rows of four
+                 height=28 * len(order) + 140 + 20 * math.ceil(data["tier"].nunique() / 4))
