@@ -50,6 +50,19 @@ class Build:
             return con.execute(sql).fetchall()
 
 
+@pytest.fixture
+def fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2id parameters for tests that hash many passwords (a verification reads
+    the parameters from the hash); test_access.py checks the production parameters."""
+    from argon2 import PasswordHasher
+
+    from bank_tiering.access import users
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_HASHER", fast)
+    monkeypatch.setattr(users, "DUMMY_HASH", fast.hash("dummy"))
+
+
 @pytest.fixture(scope="session", autouse=True)
 def _pii_salt() -> Iterator[None]:
     os.environ.setdefault("BANK_TIERING_PII_SALT", "test-salt")

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-from argon2 import PasswordHasher
 from click.testing import CliRunner
 from conftest import Served
 
@@ -55,18 +54,11 @@ from bank_tiering.cli import main
 
 GOOD = "Str0ng-Passw0rd!"
 T0 = datetime(2025, 3, 1, 9, 0, tzinfo=UTC)
-#: The module's own hasher and dummy hash (before _fast_hashes replaces them in each test).
+#: The module's own hasher and dummy hash (before fast_password_hashes replaces them).
 PRODUCTION_HASHER, PRODUCTION_DUMMY_HASH = users_module._HASHER, users_module.DUMMY_HASH
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2id parameters for the many hashes of these tests (a verification reads
-    the parameters from the hash); the production ones are checked in test_access.py's
-    test_password_hashes_are_argon2id_with_rfc_9106_parameters."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(users_module, "_HASHER", fast)
-    monkeypatch.setattr(users_module, "DUMMY_HASH", fast.hash("dummy"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashes")
 
 
 @pytest.fixture

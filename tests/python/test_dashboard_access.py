@@ -13,11 +13,9 @@ from dataclasses import replace
 from pathlib import Path
 
 import pytest
-from argon2 import PasswordHasher
 from conftest import Served
 from streamlit.testing.v1 import AppTest
 
-from bank_tiering.access import users as users_module
 from bank_tiering.access.scope import Scope
 from bank_tiering.access.users import add_user, dump_users, load_users, write_atomically
 from bank_tiering.dashboard import auth
@@ -28,14 +26,7 @@ PASSWORD = "Acc3ss-Test-Passw0rd"
 PAGES = ("overview", "quadrants", "flows", "pareto", "worklist", "books", "customer")
 
 
-@pytest.fixture(autouse=True)
-def _fast_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Cheap argon2id parameters for the many hashes of these tests (a verification reads
-    the parameters from the hash); the production ones are checked in test_access.py's
-    test_password_hashes_are_argon2id_with_rfc_9106_parameters."""
-    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    monkeypatch.setattr(users_module, "_HASHER", fast)
-    monkeypatch.setattr(users_module, "DUMMY_HASH", fast.hash("dummy"))
+pytestmark = pytest.mark.usefixtures("fast_password_hashes")
 
 
 @pytest.fixture
