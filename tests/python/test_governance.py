@@ -275,7 +275,12 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
             continue
         for (cid, m), r in by_key.items():
             now = by_key.get((cid, month))
-            if m == base and (r[2], r[3]) in WATCHED and (now is None or now[3] != r[3]):
+            if m != base or (r[2], r[3]) not in WATCHED:
+                continue
+            family, rank = FAMILY_RANK[(r[2], r[3])]
+            # lost: gone, another family, or lower; a customer who moved up is not lost
+            if now is None or FAMILY_RANK[(now[2], now[3])][0] != family \
+                    or FAMILY_RANK[(now[2], now[3])][1] < rank:
                 expected.add((month, "lost_since_year_start", cid))
     got = set(governed.query(
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
