@@ -421,6 +421,13 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'a', 'B1'),
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
         ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1')""")
+    con.execute("create schema parameters")
+    con.execute("create table parameters.code_labels as select * from (values "
+                "('worklist', 'near_upgrade', '临界提升客户'), "
+                "('worklist', 'on_watch', '保级关注客户'), "
+                "('worklist', 'downgraded', '本月降级客户'), "
+                "('worklist', 'lost_since_year_start', '年初以来流失客户'), "
+                "('worklist', 'declining', '资产下滑客户')) as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
@@ -429,4 +436,5 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ("near_upgrade", 2, 2), ("on_watch", 1, 1), ("downgraded", 0, 0),
         ("lost_since_year_start", 0, 0), ("declining", 0, 0)]
     text = out.getvalue()
-    assert "2025-06" in text and "临界提升客户 near_upgrade" in text and "declining" in text
+    assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
+    assert "near_upgrade" not in text and "declining" not in text

@@ -6,7 +6,8 @@ date; the header of every numeric column names its unit: 户 for customers, % fo
 (stored as fractions with a percent format), 元 / 万元 / 亿元 for money — chosen per column,
 the largest unit in which no non-zero figure of the column falls below 1, so a small
 branch never reads 0.00亿元. Column widths fit the longest text of the column, a CJK
-character counting two columns.
+character counting two columns. Printed, a sheet is A4 landscape, one page wide, with the
+header row repeated on every page.
 """
 
 from __future__ import annotations
@@ -20,10 +21,8 @@ from typing import Any
 import pandas as pd
 import xlsxwriter
 
+from bank_tiering.money import money_unit
 from bank_tiering.textwidth import display_width
-
-#: Money units, largest first: (factor, header unit).
-MONEY_UNITS: tuple[tuple[float, str], ...] = ((1e8, "亿元"), (1e4, "万元"), (1.0, "元"))
 
 #: Per column kind: Excel number format and the unit named in the header (money: chosen
 #: from the values; text and date columns have no unit).
@@ -68,19 +67,6 @@ def _missing(value: Any) -> bool:
     return value is None or (not isinstance(value, str) and bool(pd.isna(value)))
 
 
-def money_unit(values: Sequence[Any]) -> tuple[float, str]:
-    """The unit of a money column: the largest of 亿元, 万元 and 元 in which every non-zero
-    value is at least 1 (元 when there is none)."""
-    sizes = [abs(float(v)) for v in values if not _missing(v) and float(v) != 0]
-    if not sizes:
-        return 1.0, "元"
-    smallest = min(sizes)
-    for factor, unit in MONEY_UNITS:
-        if smallest >= factor:
-            return factor, unit
-    return 1.0, "元"
-
-
 def header_text(column: Column, unit: str | None) -> str:
     """``客户数（户）``: the header with its unit in full-width brackets."""
     return f"{column.header}（{unit}）" if unit else column.header
@@ -119,7 +105,7 @@ class WorkbookWriter:
             values = [row.get(column.key) for row in sheet.rows]
             factor, unit = 1.0, KINDS[column.kind][1] or column.unit
             if column.kind == "money":
-                factor, unit = money_unit(values)
+                factor, unit = money_unit(None if _missing(v) else float(v) for v in values)
             header = header_text(column, unit)
             ws.write_string(header_row, col, header, self.header)
             width = display_width(header)
@@ -127,6 +113,11 @@ class WorkbookWriter:
                 width = max(width, self._write_cell(ws, offset, col, column, value, factor))
             ws.set_column(col, col, min(width + 2, MAX_WIDTH))
         ws.freeze_panes(header_row + 1, 0)
+        # printed for the management meeting: A4 landscape, one page wide, header repeated
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(header_row)
 
     def _write_cell(self, ws: Any, row: int, col: int, column: Column, value: Any,
                     factor: float) -> int:
