@@ -53,6 +53,12 @@
                 'valid_from', 'valid_to'],
             'raw': ['override_id', 'customer_id', 'tier_code', 'reason', 'requested_by', 'approved_by',
                 'valid_from', 'valid_to']},
+        'relationship_managers': {'key': ['rm_id'], 'clean': 'stg_core__relationship_managers',
+            'validation': none, 'raw': ['rm_id', 'rm_name', 'branch_id', 'hire_date', 'leave_date']},
+        'customer_assignments': {'key': ['assignment_id'], 'clean': 'int_customer_assignments_validated',
+            'validation': 'select * from ' ~ ref('int_customer_assignments_checked'),
+            'staged': ['assignment_id', 'customer_id', 'rm_id', 'valid_from', 'valid_to'],
+            'raw': ['assignment_id', 'customer_id', 'rm_id', 'valid_from', 'valid_to']},
     }) }}
 {% endmacro %}
 

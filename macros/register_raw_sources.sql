@@ -2,9 +2,12 @@
    files in BANK_TIERING_RAW_DIR (INTERFACES.md §2) and checks the landing contract:
    a missing table or a missing required column (every column the source declares)
    stops the run with a message that names it. A table whose source config sets
-   `meta: {optional: true}` (tier_overrides) may be absent: it is then registered as an
-   empty relation of its declared columns (`data_type`); when landed, its columns are
-   checked like any other. Called from `on-run-start`. #}
+   `meta: {optional: true}` (tier_overrides, relationship_managers,
+   customer_assignments) may be absent: it is then registered as an empty relation of
+   its declared columns (`data_type`); when landed, its columns are checked like any
+   other. `meta: {landed_with: <table>}` makes two optional tables a pair (METHODOLOGY.md
+   §14: relationship_managers with customer_assignments): one landed without the other
+   stops the run with a message naming both. Called from `on-run-start`. #}
 {% macro register_raw_sources() %}
     {% if execute %}
         {% set raw_dir = env_var('BANK_TIERING_RAW_DIR', 'data/raw') | trim | replace('\\', '/') %}
@@ -17,9 +20,12 @@
             {% do run_query('create schema if not exists ' ~ core_sources[0].schema) %}
         {% endif %}
         {% set counts = [] %}
+        {% set landed_tables = {} %}
         {% for src in core_sources %}
             {% set optional_columns = src.columns.values() | list if src.config.meta.get('optional') else none %}
-            {% for statement in raw_table_ddl(src.schema, src.name, raw_dir, optional_columns) %}
+            {% set registration = raw_table_ddl(src.schema, src.name, raw_dir, optional_columns) %}
+            {% do landed_tables.update({src.name: registration.landed}) %}
+            {% for statement in registration.statements %}
                 {% do run_query(statement) %}
             {% endfor %}
             {% set relation = api.Relation.create(database=src.database, schema=src.schema, identifier=src.name) %}
@@ -36,6 +42,15 @@
             {% do counts.append("select '" ~ src.name ~ "' as source_table, count(*) as raw_rows from "
                 ~ src.schema ~ "." ~ src.name) %}
         {% endfor %}
+        {% for src in core_sources if src.config.meta.get('landed_with') %}
+            {% set partner = src.config.meta.get('landed_with') %}
+            {% if landed_tables.get(src.name) and not landed_tables.get(partner) %}
+                {{ exceptions.raise_compiler_error(
+                    "Raw table '" ~ src.name ~ "' is landed in " ~ raw_dir ~ " but '" ~ partner
+                    ~ "' is not: the optional tables '" ~ src.name ~ "' and '" ~ partner
+                    ~ "' are a pair — land both or neither (INTERFACES.md §2, METHODOLOGY.md §14).") }}
+            {% endif %}
+        {% endfor %}
         {# The landing manifest: rows landed per table, what dq_reconciliation balances. #}
         {% if counts | length > 0 %}
             {% set manifest = core_sources[0].schema ~ '.landed_row_counts' %}
@@ -48,7 +63,8 @@
     select 1
 {% endmacro %}
 
-{# The statements registering one landed table as `<schema>.<table>` (dispatched).
+{# How to register one landed table as `<schema>.<table>` (dispatched): a mapping with
+   `statements` (run in order) and `landed` (false when an optional table has no file).
    DuckDB: a view over `<table>.parquet`, else every `<table>/**/*.parquet` partition,
    else `<table>.csv` read as text (a value that does not parse becomes a `bad_type`
    quarantine row instead of a crash). `optional_columns` (the source's column nodes) is
@@ -72,13 +88,13 @@
     {% for path, reader in candidates %}
         {% set found = run_query("select count(*) from glob('" ~ path ~ "')").columns[0].values()[0] %}
         {% if found > 0 %}
-            {{ return(['create or replace view ' ~ schema ~ '.' ~ table_name ~ ' as select * from '
-                ~ reader.replace('{path}', path)]) }}
+            {{ return({'landed': true, 'statements': ['create or replace view ' ~ schema ~ '.' ~ table_name
+                ~ ' as select * from ' ~ reader.replace('{path}', path)]}) }}
         {% endif %}
     {% endfor %}
     {% if optional_columns is not none %}
-        {{ return(['create or replace view ' ~ schema ~ '.' ~ table_name ~ ' as '
-            ~ empty_relation_sql(optional_columns)]) }}
+        {{ return({'landed': false, 'statements': ['create or replace view ' ~ schema ~ '.' ~ table_name ~ ' as '
+            ~ empty_relation_sql(optional_columns)]}) }}
     {% endif %}
     {{ exceptions.raise_compiler_error(
         "Raw table '" ~ table_name ~ "' not found: looked for " ~ candidates | map(attribute=0) | join(', ')
@@ -91,15 +107,15 @@
    a missing path fails with Spark's "Path does not exist" naming it. An optional table
    takes the landed files' own schema (typed or text, like any other table) when a file
    matches — Spark counts them through a `binaryFile` table over the same glob — and is
-   otherwise declared with its columns' types, so the path matching no file reads as
-   empty. #}
+   otherwise an empty managed table of its declared columns' types: a table over a path
+   matching no file fails when read (PATH_NOT_FOUND). #}
 {% macro spark__raw_table_ddl(schema, table_name, raw_dir, optional_columns) %}
     {% set raw_format = env_var('BANK_TIERING_RAW_FORMAT', 'parquet') | lower %}
     {% set path = raw_dir ~ '/' ~ table_name ~ ('{.parquet,/*.parquet}' if raw_format == 'parquet' else '.csv') %}
     {% set options = "path '" ~ path ~ "'" ~ (", header 'true'" if raw_format == 'csv' else '') %}
-    {% set declared = '' %}
+    {% set relation = schema ~ '.' ~ table_name %}
     {% if optional_columns is not none %}
-        {% set probe = schema ~ '.' ~ table_name ~ '__landed_files' %}
+        {% set probe = relation ~ '__landed_files' %}
         {% do run_query('drop table if exists ' ~ probe) %}
         {% do run_query('create table ' ~ probe ~ ' (path string, modificationTime timestamp,'
             ~ " length bigint, content binary) using binaryFile options (path '" ~ path ~ "')") %}
@@ -110,15 +126,18 @@
             {% for c in optional_columns %}
                 {% do columns.append(c.name ~ ' ' ~ (c.data_type or dbt.type_string())) %}
             {% endfor %}
-            {% set declared = ' (' ~ columns | join(', ') ~ ')' %}
+            {{ return({'landed': false, 'statements': [
+                'drop table if exists ' ~ relation,
+                'create table ' ~ relation ~ ' (' ~ columns | join(', ') ~ ') using parquet',
+            ]}) }}
         {% endif %}
     {% endif %}
     {# Only tables are created here (`drop view` on one fails in Spark with
        WRONG_COMMAND_FOR_OBJECT_TYPE, which broke every second build on one metastore). #}
-    {{ return([
-        'drop table if exists ' ~ schema ~ '.' ~ table_name,
-        'create table ' ~ schema ~ '.' ~ table_name ~ declared ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
-    ]) }}
+    {{ return({'landed': true, 'statements': [
+        'drop table if exists ' ~ relation,
+        'create table ' ~ relation ~ ' using ' ~ raw_format ~ ' options (' ~ options ~ ')',
+    ]}) }}
 {% endmacro %}
 
 {# The relation of a landed raw table, for introspection (column types) without adding

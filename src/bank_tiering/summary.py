@@ -37,7 +37,10 @@ TIER_ORDER = (
 )
 QUADRANT_ORDER = ("important", "quality", "ordinary", "exit")
 #: The worklists of METHODOLOGY.md §11, in display order.
-WORKLIST_ORDER = ("near_upgrade", "on_watch", "downgraded", "lost_since_year_start", "declining")
+WORKLIST_ORDER = ("near_upgrade", "on_watch", "downgraded", "lost_since_year_start", "declining",
+                  "handover")
+#: METHODOLOGY.md §14: the owner's status at the period end.
+RM_STATUS_ORDER = ("active", "departed", "unassigned")
 
 
 @dataclass(frozen=True)
@@ -201,15 +204,16 @@ def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Tier governance of the latest period (METHODOLOGY.md §10–11).
 
     Returns ``{"period_month", "on_watch", "overridden", "service_differs",
-    "worklists"}``: customers on watch (保级关注), customers with a manual override in
-    force, customers whose service tier differs from their assessed tier, and one
-    ``{"code", "label_zh", "customers", "branches"}`` per worklist in §11's order (0 for an
-    empty list).
+    "rm_status", "worklists"}``: customers on watch (保级关注), customers with a manual
+    override in force, customers whose service tier differs from their assessed tier, one
+    ``{"code", "label_zh", "customers"}`` per owner status of §14 (active, departed,
+    unassigned; 0 when none), and one ``{"code", "label_zh", "customers", "branches"}`` per
+    worklist in §11's order, handover (§14) last (0 for an empty list).
     """
     period = latest_period(con)
     result: dict[str, Any] = {
         "period_month": period, "on_watch": 0, "overridden": 0, "service_differs": 0,
-        "worklists": [],
+        "rm_status": [], "worklists": [],
     }
     if period is None:
         return result
@@ -237,8 +241,18 @@ def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
             [period],
         ).fetchall()
     }
+    statuses = dict(con.execute(
+        f"select rm_status, count(*) from {SEGMENT_TABLE} where period_month = ? group by 1",
+        [period],
+    ).fetchall())
+    status_labels = _labels(con, "rm_status")
     labels = _labels(con, "worklist")
     result.update(
+        rm_status=[
+            {"code": code, "label_zh": status_labels.get(code),
+             "customers": int(statuses.get(code, 0))}
+            for code in RM_STATUS_ORDER
+        ],
         on_watch=int(row[0]), overridden=int(row[1]), service_differs=int(row[2]),
         worklists=[
             {
@@ -273,6 +287,9 @@ def governance_tables(rows: dict[str, Any]) -> list[TextTable]:
                   [["保级关注", f"{rows['on_watch']:,}"],
                    ["人工调整生效", f"{rows['overridden']:,}"],
                    ["服务等级与评定等级不一致", f"{rows['service_differs']:,}"]]),
+        TextTable("期末客户经理（METHODOLOGY.md §14）：", ["客户经理状态", "客户数（户）"],
+                  [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
+                   for line in rows["rm_status"]]),
         TextTable("客户经理工作清单：", ["工作清单", "客户数（户）", "涉及机构（个）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}",
                     f"{line['branches']:,}"] for line in rows["worklists"]]),

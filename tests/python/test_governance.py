@@ -20,7 +20,7 @@ import io
 import json
 import shutil
 from collections import defaultdict
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -52,8 +52,9 @@ FAMILY_RANK = {
     ("institution", "below_scale"): ("no_loan", 1),
 }
 GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # others 0
-# §11 defaults
+# §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")
+HANDOVER_DAYS = 30
 WATCHED = {("retail", "high_net_worth"), ("retail", "mass_affluent"),
            ("corporate", "strategic"), ("corporate", "large")}
 NEXT_LINE = {  # (market_class, tier) -> (basis, line of the next higher tier of that basis)
@@ -74,6 +75,47 @@ def _month_before(month: date) -> date:
 
 def _money(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.2f}")
+
+
+def _landed(raw_dir: Path, table: str) -> str | None:
+    """A DuckDB reader of a landed raw table (INTERFACES.md §2), None when it is absent."""
+    if (raw_dir / f"{table}.parquet").exists():
+        return f"read_parquet('{raw_dir / table}.parquet')"
+    if list((raw_dir / table).glob("*.parquet")):
+        return f"read_parquet('{raw_dir / table}/*.parquet', union_by_name = true)"
+    return None
+
+
+def _owners_from_raw(raw_dir: Path) -> dict[str, list[tuple[date, date | None, str, date | None]]]:
+    """customer_id -> its assignments (valid_from, valid_to, rm_id, the RM's leave_date), read
+    from the landed files (METHODOLOGY.md §14; the generated year has no bad rows of them)."""
+    assignments = _landed(raw_dir, "customer_assignments")
+    managers = _landed(raw_dir, "relationship_managers")
+    if assignments is None or managers is None:
+        return {}
+    with duckdb.connect() as con:
+        rows = con.execute(
+            "select a.customer_id, cast(a.valid_from as date), cast(a.valid_to as date), a.rm_id, "
+            f"cast(m.leave_date as date) from {assignments} as a "
+            f"inner join {managers} as m on a.rm_id = m.rm_id").fetchall()
+    owners: dict[str, list[tuple[date, date | None, str, date | None]]] = defaultdict(list)
+    for cid, start, end, rm, leave in rows:
+        owners[cid].append((start, end, rm, leave))
+    return owners
+
+
+def _period_end(month: date) -> date:
+    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
+    return following - timedelta(days=1)
+
+
+def _owner_at(owners: dict, cid: str, period_end: date) -> tuple[str | None, str, date | None]:
+    """(rm_id, rm_status, leave_date) at a period end (§14): the assignment in force at pe."""
+    for start, end, rm, leave in owners.get(cid, []):
+        if start <= period_end and (end is None or period_end < end):
+            status = "departed" if leave is not None and leave <= period_end else "active"
+            return rm, status, leave
+    return None, "unassigned", None
 
 
 def _digest(path: Path) -> str:
@@ -124,22 +166,51 @@ def test_fixture_override_sets_the_service_tier(dirty_build: Build) -> None:
                      "家庭资产转入中 保留高净值服务", "E200", "高净值客户")]
 
 
-def test_absent_overrides_table_is_empty_and_reconciled(tmp_path: Path) -> None:
+OPTIONAL_TABLES = {  # INTERFACES.md §2: absent = none (the RM pair: every customer unassigned)
+    "tier_overrides": ["override_id", "customer_id", "tier_code", "reason", "requested_by",
+                       "approved_by", "valid_from", "valid_to"],
+    "relationship_managers": ["rm_id", "rm_name", "branch_id", "hire_date", "leave_date"],
+    "customer_assignments": ["assignment_id", "customer_id", "rm_id", "valid_from", "valid_to"],
+}
+
+
+def test_absent_optional_tables_are_empty_and_reconciled(tmp_path: Path) -> None:
     raw = tmp_path / "raw"
     shutil.copytree(FIXTURES / "raw_dirty", raw)
-    (raw / "tier_overrides.csv").unlink()
+    for table in OPTIONAL_TABLES:
+        (raw / f"{table}.csv").unlink()
     build = Build(raw, tmp_path)
-    assert build.dbt("build", "--select", "+dq_reconciliation", "--exclude", "resource_type:test",
+    assert build.dbt("build", "--select", "+dq_reconciliation", "+mart_rm_worklist",
+                     "+mart_rm_portfolio", "--exclude", "resource_type:test",
                      "resource_type:unit_test").success
-    assert build.query(
-        "select raw_rows, clean_rows, quarantined_rows from data_quality.dq_reconciliation "
-        "where source_table = 'tier_overrides'"
-    ) == [(0, 0, 0)]
-    columns = [r[0] for r in build.query(
-        "select column_name from information_schema.columns where table_schema = 'raw' "
-        "and table_name = 'tier_overrides' order by ordinal_position")]
-    assert columns == ["override_id", "customer_id", "tier_code", "reason", "requested_by",
-                       "approved_by", "valid_from", "valid_to"]
+    for table, expected_columns in OPTIONAL_TABLES.items():
+        assert build.query(
+            "select raw_rows, clean_rows, quarantined_rows from data_quality.dq_reconciliation "
+            f"where source_table = '{table}'"
+        ) == [(0, 0, 0)], table
+        columns = [r[0] for r in build.query(
+            "select column_name from information_schema.columns where table_schema = 'raw' "
+            f"and table_name = '{table}' order by ordinal_position")]
+        assert columns == expected_columns, table
+    assert build.query("select distinct rm_id, rm_status, rm_status_label_zh "
+                       "from marts.fct_customer_segment") == [(None, "unassigned", "无客户经理")]
+    assert build.query("select count(*) from marts.dim_relationship_manager") == [(0,)]
+    assert build.query("select count(*) from marts.mart_rm_portfolio") == [(0,)]
+
+
+@pytest.mark.parametrize("landed", ["relationship_managers", "customer_assignments"])
+def test_one_table_of_the_rm_pair_stops_the_run_naming_both(
+    landed: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    raw = tmp_path / "raw"
+    shutil.copytree(FIXTURES / "raw_dirty", raw)
+    missing = ({"relationship_managers", "customer_assignments"} - {landed}).pop()
+    (raw / f"{missing}.csv").unlink()
+    result = Build(raw, tmp_path).dbt("run", "--select", "stg_core__fx_rates")
+    assert not result.success
+    message = str(result.exception) + capsys.readouterr().out
+    assert f"Raw table '{landed}' is landed" in message
+    assert f"'{missing}' is not" in message and "land both or neither" in message
 
 
 def test_landed_overrides_missing_a_column_stop_the_run(
@@ -245,7 +316,21 @@ def test_full_refresh_equals_monthly_increments(governed: Build, tmp_path: Path)
     assert incremental.query(query) == governed.query(query)
 
 
+def test_owner_equals_the_assignment_in_force_at_period_end(governed: Build) -> None:
+    """§14 recomputed from the landed assignment history: rm_id and rm_status of every
+    customer-month, and of every worklist row (also lost customers without a month)."""
+    owners = _owners_from_raw(governed.settings.raw_dir)
+    for table in ("fct_customer_segment", "mart_rm_worklist"):
+        rows = governed.query(
+            f"select customer_id, period_month, rm_id, rm_status from marts.{table}")
+        assert rows
+        for cid, month, rm, status in rows:
+            expected = _owner_at(owners, cid, _period_end(month))[:2]
+            assert (rm, status) == expected, (table, cid, month)
+
+
 def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
+    owners = _owners_from_raw(governed.settings.raw_dir)
     rows = governed.query(
         "select customer_id, period_month, market_class, tier_code, service_tier_code, "
         "avg_aum, avg_deposit_balance, is_on_watch from marts.fct_customer_segment")
@@ -260,6 +345,11 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
                 expected.add((month, "near_upgrade", cid))
         if on_watch:
             expected.add((month, "on_watch", cid))
+        _, status, leave = _owner_at(owners, cid, _period_end(month))
+        notice_end = _period_end(month) + timedelta(days=HANDOVER_DAYS)
+        if (market, service) in WATCHED and (
+                status != "active" or (leave is not None and leave <= notice_end)):
+            expected.add((month, "handover", cid))
         before = by_key.get((cid, _month_before(month)))
         if before is not None:
             family, rank = FAMILY_RANK[(market, service)]
@@ -286,7 +376,7 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
     assert got == expected
     assert {code for _, code, _ in got} == {"near_upgrade", "on_watch", "downgraded",
-                                            "lost_since_year_start", "declining"}
+                                            "lost_since_year_start", "declining", "handover"}
 
 
 # --------------------------------------------------------------------------------------
@@ -408,33 +498,40 @@ def test_summary_prints_the_latest_governance_counts() -> None:
     con.execute("create schema marts")
     con.execute("create table marts.fct_customer_segment (customer_id varchar, "
                 "period_month date, tier_code varchar, service_tier_code varchar, "
-                "is_on_watch boolean, override_id varchar)")
+                "is_on_watch boolean, override_id varchar, rm_status varchar)")
     con.execute("""insert into marts.fct_customer_segment values
-        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null),
-        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null),
-        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1'),
-        ('c', '2025-06-01', 'mass', 'mass', false, null)""")
+        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null, 'departed'),
+        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null, 'active'),
+        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1', 'active'),
+        ('c', '2025-06-01', 'mass', 'mass', false, null, 'unassigned')""")
     con.execute("create table marts.mart_rm_worklist (period_month date, list_code varchar, "
                 "list_label_zh varchar, customer_id varchar, branch_id varchar)")
     con.execute("""insert into marts.mart_rm_worklist values
         ('2025-06-01', 'on_watch', '保级关注客户', 'a', 'B1'),
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'a', 'B1'),
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
-        ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1')""")
+        ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1'),
+        ('2025-06-01', 'handover', '待交接客户', 'c', 'B2')""")
     con.execute("create schema parameters")
     con.execute("create table parameters.code_labels as select * from (values "
                 "('worklist', 'near_upgrade', '临界提升客户'), "
                 "('worklist', 'on_watch', '保级关注客户'), "
                 "('worklist', 'downgraded', '本月降级客户'), "
                 "('worklist', 'lost_since_year_start', '年初以来流失客户'), "
-                "('worklist', 'declining', '资产下滑客户')) as t(code_set, code, label_zh)")
+                "('worklist', 'declining', '资产下滑客户'), "
+                "('worklist', 'handover', '待交接客户'), "
+                "('rm_status', 'active', '在职'), ('rm_status', 'departed', '客户经理已离职'), "
+                "('rm_status', 'unassigned', '无客户经理')) as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
     assert (rows["on_watch"], rows["overridden"], rows["service_differs"]) == (1, 1, 2)
     assert [(w["code"], w["customers"], w["branches"]) for w in rows["worklists"]] == [
         ("near_upgrade", 2, 2), ("on_watch", 1, 1), ("downgraded", 0, 0),
-        ("lost_since_year_start", 0, 0), ("declining", 0, 0)]
+        ("lost_since_year_start", 0, 0), ("declining", 0, 0), ("handover", 1, 1)]
+    # June only: a and b active, c unassigned (May's departed row is another period)
+    assert [(s["code"], s["customers"]) for s in rows["rm_status"]] == [
+        ("active", 2), ("departed", 0), ("unassigned", 1)]
     text = out.getvalue()
     assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
     assert "near_upgrade" not in text and "declining" not in text

@@ -3,9 +3,10 @@
     pre_hook="{{ clear_incremental_window('period_month') }}",
     **incremental_by_month('period_month')
 ) }}
-{#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, INTERFACES.md §3),
+{#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, §14, INTERFACES.md §3),
     grain period_month × list_code × customer_id, every period (doc `rm_worklist_rule`):
-    near_upgrade, on_watch, downgraded, lost_since_year_start, declining. Watched tiers
+    near_upgrade, on_watch, downgraded, lost_since_year_start, declining, handover; every
+    row names the customer's owner at the period end (rm_id, rm_status). Watched tiers
     and ratios come from the branch-resolved seeds (§6). Boundaries are compared in
     DECIMAL on published amounts (0.01), so exactly 0.9 × a line is near_upgrade and a fall
     of exactly 20 % is declining whatever binary floating point would say. priority ranks
@@ -49,6 +50,16 @@ int_customer_months_classified as (
     from {{ ref('int_customer_months_classified') }}{{ read_filter }}
 ),
 
+int_customer_months_assigned as (
+    select
+        customer_id,
+        period_month,
+        rm_id,
+        rm_status,
+        rm_leave_date
+    from {{ ref('int_customer_months_assigned') }}{{ incremental_period_filter(start_month) }}
+),
+
 tier_families as (
     select * from {{ ref('tier_families') }}
 ),
@@ -66,7 +77,8 @@ int_branch_parameters_pivoted as (
     select
         branch_id,
         near_line_ratio,
-        decline_ratio
+        decline_ratio,
+        handover_notice_days
     from {{ ref('int_branch_parameters_pivoted') }}
 ),
 
@@ -100,7 +112,8 @@ customer_months as (
         fct_customer_segment.next_tier_code,
         {{ governance_money('fct_customer_segment.next_tier_line_value') }} as next_tier_line_value,
         {{ governance_ratio('int_branch_parameters_pivoted.near_line_ratio') }} as near_line_ratio,
-        {{ governance_ratio('int_branch_parameters_pivoted.decline_ratio') }} as decline_ratio
+        {{ governance_ratio('int_branch_parameters_pivoted.decline_ratio') }} as decline_ratio,
+        cast(int_branch_parameters_pivoted.handover_notice_days as integer) as handover_notice_days
     from fct_customer_segment
     left join int_customer_months_classified
         on fct_customer_segment.customer_id = int_customer_months_classified.customer_id
@@ -294,6 +307,41 @@ declining as (
         and current_months.avg_aum <= (1 - current_months.decline_ratio) * previous_months.avg_aum
 ),
 
+-- 待交接 (§14): a watched service tier whose owner is not active at pe (departed, or no
+-- owner at all), or leaves the bank within handover_notice_days after pe; compared with
+-- the notice days, gap = days from pe to the owner's leave_date (null without an owner).
+handover as (
+    select
+        customer_months.period_month,
+        'handover' as list_code,
+        customer_months.customer_id,
+        customer_months.branch_id,
+        customer_months.market_class,
+        customer_months.tier_code,
+        customer_months.service_tier_code,
+        customer_months.avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        customer_months.handover_notice_days as reference_value,
+        {{ dbt.datediff(dbt.last_day('customer_months.period_month', 'month'), 'owners.rm_leave_date', 'day') }}
+            as gap,
+        customer_months.months_below,
+        customer_months.grace_months_left
+    from customer_months
+    inner join int_worklist_watched_tiers_resolved
+        on customer_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
+            and customer_months.market_class = int_worklist_watched_tiers_resolved.market_class
+            and customer_months.service_tier_code = int_worklist_watched_tiers_resolved.tier_code
+    left join int_customer_months_assigned as owners
+        on customer_months.customer_id = owners.customer_id
+            and customer_months.period_month = owners.period_month
+    where
+        owners.rm_id is null
+        or owners.rm_status != 'active'
+        or owners.rm_leave_date <= cast({{ dbt.dateadd(
+            'day', 'customer_months.handover_notice_days', dbt.last_day('customer_months.period_month', 'month')) }} as date)
+),
+
 listed as (
     select * from near_upgrade
     union all
@@ -304,11 +352,15 @@ listed as (
     select * from lost_since_year_start
     union all
     select * from declining
+    union all
+    select * from handover
 ),
 
 prioritised as (
     select
         listed.*,
+        owners.rm_id,
+        coalesce(owners.rm_status, 'unassigned') as rm_status,
         row_number() over (
             partition by listed.period_month, listed.list_code, listed.branch_id
             order by
@@ -316,7 +368,11 @@ prioritised as (
                 listed.avg_aum desc,
                 listed.customer_id asc
         ) as priority
-    from listed{{ incremental_period_filter(start_month, column='listed.period_month') }}
+    from listed
+    left join int_customer_months_assigned as owners
+        on listed.customer_id = owners.customer_id
+            and listed.period_month = owners.period_month
+    {{- incremental_period_filter(start_month, column='listed.period_month') }}
 ),
 
 final as (
@@ -340,7 +396,10 @@ final as (
         {{ governance_money('prioritised.gap') }} as gap,
         cast(prioritised.months_below as integer) as months_below,
         cast(prioritised.grace_months_left as integer) as grace_months_left,
-        cast(prioritised.priority as integer) as priority
+        cast(prioritised.priority as integer) as priority,
+        prioritised.rm_id,
+        prioritised.rm_status,
+        rm_status_labels.label_zh as rm_status_label_zh
     from prioritised
     left join code_labels as list_labels
         on list_labels.code_set = 'worklist'
@@ -357,6 +416,9 @@ final as (
     left join code_labels as reference_tier_labels
         on reference_tier_labels.code_set = 'tier_code'
             and prioritised.reference_tier_code = reference_tier_labels.code
+    left join code_labels as rm_status_labels
+        on rm_status_labels.code_set = 'rm_status'
+            and prioritised.rm_status = rm_status_labels.code
 )
 
 select * from final

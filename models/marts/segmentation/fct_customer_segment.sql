@@ -2,8 +2,8 @@
 {#- One row per customer × period_month of fct_customer_contribution (INTERFACES.md §3):
     classification and assessed tier (METHODOLOGY.md §3–4), value dimensions and quadrant
     (§5), behaviour and profile (§7), service tier, grace and override (§10), the
-    explanation of tier and quadrant (§10) and the service strategy of the service tier,
-    with a Chinese label beside every code. -#}
+    explanation of tier and quadrant (§10), the service strategy of the service tier and
+    the owner at the period end (§14), with a Chinese label beside every code. -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
@@ -29,6 +29,15 @@ int_customer_months_service_tiered as (
 
 int_customer_months_explained as (
     select * from {{ ref('int_customer_months_explained') }}{{ incremental_period_filter(start_month) }}
+),
+
+int_customer_months_assigned as (
+    select
+        customer_id,
+        period_month,
+        rm_id,
+        rm_status
+    from {{ ref('int_customer_months_assigned') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_service_strategies_resolved as (
@@ -100,7 +109,9 @@ segments as (
         explained.next_tier_line_value,
         explained.gap_to_next_tier,
         explained.tier_reason_zh,
-        explained.quadrant_reason_zh
+        explained.quadrant_reason_zh,
+        owners.rm_id,
+        coalesce(owners.rm_status, 'unassigned') as rm_status
     from int_customer_months_classified
     left join int_customer_months_profiled as int_profiled
         on int_customer_months_classified.customer_id = int_profiled.customer_id
@@ -117,6 +128,9 @@ segments as (
     left join int_customer_months_explained as explained
         on int_customer_months_classified.customer_id = explained.customer_id
             and int_customer_months_classified.period_month = explained.period_month
+    left join int_customer_months_assigned as owners
+        on int_customer_months_classified.customer_id = owners.customer_id
+            and int_customer_months_classified.period_month = owners.period_month
 ),
 
 final as (
@@ -210,7 +224,12 @@ final as (
         cast(segments.next_tier_line_value as decimal(18, 2)) as next_tier_line_value,
         cast(segments.gap_to_next_tier as decimal(18, 2)) as gap_to_next_tier,
         segments.tier_reason_zh,
-        segments.quadrant_reason_zh
+        segments.quadrant_reason_zh,
+
+        -- owner at the period end (§14)
+        segments.rm_id,
+        segments.rm_status,
+        rm_status_labels.label_zh as rm_status_label_zh
     from segments
     left join code_labels as customer_type_labels
         on customer_type_labels.code_set = 'customer_type'
@@ -257,6 +276,9 @@ final as (
     left join code_labels as service_tier_rule_labels
         on service_tier_rule_labels.code_set = 'service_tier_rule'
             and segments.service_tier_rule = service_tier_rule_labels.code
+    left join code_labels as rm_status_labels
+        on rm_status_labels.code_set = 'rm_status'
+            and segments.rm_status = rm_status_labels.code
     left join int_service_strategies_resolved as tier_strategies
         on tier_strategies.strategy_dimension = 'tier_code'
             and segments.parameter_branch_id = tier_strategies.branch_id
