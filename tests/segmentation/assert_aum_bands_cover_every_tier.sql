@@ -38,17 +38,23 @@ overlapping_bands as (
         bands.market_class,
         bands.tier_code,
         bands.aum_band,
-        others.aum_band as other_aum_band,
+        other_bands.aum_band as other_aum_band,
         'overlapping bands' as failure
     from int_aum_bands_resolved as bands
-    inner join int_aum_bands_resolved as others
-        on bands.branch_id = others.branch_id
-            and bands.market_class = others.market_class
-            and bands.tier_code = others.tier_code
-            and bands.aum_band < others.aum_band
+    inner join int_aum_bands_resolved as other_bands
+        on bands.branch_id = other_bands.branch_id
+            and bands.market_class = other_bands.market_class
+            and bands.tier_code = other_bands.tier_code
+            and bands.aum_band < other_bands.aum_band
     where
-        (bands.max_avg_aum is null or others.min_avg_aum is null or others.min_avg_aum < bands.max_avg_aum)
-        and (others.max_avg_aum is null or bands.min_avg_aum is null or bands.min_avg_aum < others.max_avg_aum)
+        (
+            bands.max_avg_aum is null or other_bands.min_avg_aum is null
+            or other_bands.min_avg_aum < bands.max_avg_aum
+        )
+        and (
+            other_bands.max_avg_aum is null or bands.min_avg_aum is null
+            or bands.min_avg_aum < other_bands.max_avg_aum
+        )
 ),
 
 final as (

@@ -33,7 +33,7 @@ candidates as (
         aum_bands.branch_id as source_branch_id
     from int_branches_listed
     inner join aum_bands
-        on aum_bands.branch_id = int_branches_listed.branch_id
+        on int_branches_listed.branch_id = aum_bands.branch_id
             or aum_bands.branch_id = '*'
 ),
 

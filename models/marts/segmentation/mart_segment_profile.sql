@@ -10,16 +10,6 @@
     the customers add up to the tier's. One scan of the segment fact (unpivoted against the
     list of dimensions). Incremental by month like the other segmentation marts. -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
-{#- dimension -> the market classes it applies to (none: every market class) #}
-{%- set dimensions = {
-    'age_band': ['retail'],
-    'income_band': ['retail'],
-    'occupation_group': ['retail'],
-    'risk_grade': ['corporate', 'institution'],
-    'lifecycle_stage': none,
-    'activity_level': none,
-    'aum_band': none,
-} %}
 with
 
 fct_customer_segment as (
@@ -29,9 +19,13 @@ fct_customer_segment as (
         tier_code,
         avg_aum,
         contribution,
-        {%- for dimension in dimensions %}
-        {{ dimension }}{{ ',' if not loop.last }}
-        {%- endfor %}
+        age_band,
+        income_band,
+        occupation_group,
+        risk_grade,
+        lifecycle_stage,
+        activity_level,
+        aum_band
     from {{ ref('fct_customer_segment') }}{{ incremental_period_filter(start_month) }}
 ),
 
@@ -44,39 +38,83 @@ code_labels as (
     from {{ ref('code_labels') }}
 ),
 
+-- the dimensions, and whether each applies to retail and to corporate / institution (§7)
 profile_dimensions as (
-    {%- for dimension in dimensions %}
-    select '{{ dimension }}' as profile_dimension
-    {{- '\n    union all' if not loop.last }}
-    {%- endfor %}
+    select
+        'age_band' as profile_dimension,
+        true as applies_to_retail,
+        false as applies_to_others
+    union all
+    select
+        'income_band' as profile_dimension,
+        true as applies_to_retail,
+        false as applies_to_others
+    union all
+    select
+        'occupation_group' as profile_dimension,
+        true as applies_to_retail,
+        false as applies_to_others
+    union all
+    select
+        'risk_grade' as profile_dimension,
+        false as applies_to_retail,
+        true as applies_to_others
+    union all
+    select
+        'lifecycle_stage' as profile_dimension,
+        true as applies_to_retail,
+        true as applies_to_others
+    union all
+    select
+        'activity_level' as profile_dimension,
+        true as applies_to_retail,
+        true as applies_to_others
+    union all
+    select
+        'aum_band' as profile_dimension,
+        true as applies_to_retail,
+        true as applies_to_others
 ),
 
 -- one row per customer-month and dimension
-profile_values as (
+dimension_values as (
     select
         fct_customer_segment.period_month,
         fct_customer_segment.market_class,
         fct_customer_segment.tier_code,
-        profile_dimensions.profile_dimension,
-        case profile_dimensions.profile_dimension
-            {%- for dimension, markets in dimensions.items() %}
-            when '{{ dimension }}' then coalesce(
-                fct_customer_segment.{{ dimension }},
-                {%- if markets is none %}
-                'unknown'
-                {%- else %}
-                case
-                    when fct_customer_segment.market_class in ('{{ markets | join("', '") }}') then 'unknown'
-                    else 'not_applicable'
-                end
-                {%- endif %}
-            )
-            {%- endfor %}
-        end as profile_value,
         fct_customer_segment.avg_aum,
-        fct_customer_segment.contribution
+        fct_customer_segment.contribution,
+        profile_dimensions.profile_dimension,
+        case
+            when fct_customer_segment.market_class = 'retail' then profile_dimensions.applies_to_retail
+            else profile_dimensions.applies_to_others
+        end as is_applicable,
+        case profile_dimensions.profile_dimension
+            when 'age_band' then fct_customer_segment.age_band
+            when 'income_band' then fct_customer_segment.income_band
+            when 'occupation_group' then fct_customer_segment.occupation_group
+            when 'risk_grade' then fct_customer_segment.risk_grade
+            when 'lifecycle_stage' then fct_customer_segment.lifecycle_stage
+            when 'activity_level' then fct_customer_segment.activity_level
+            when 'aum_band' then fct_customer_segment.aum_band
+        end as dimension_value
     from fct_customer_segment
     cross join profile_dimensions
+),
+
+profile_values as (
+    select
+        period_month,
+        market_class,
+        tier_code,
+        profile_dimension,
+        coalesce(
+            dimension_value,
+            case when is_applicable then 'unknown' else 'not_applicable' end
+        ) as profile_value,
+        avg_aum,
+        contribution
+    from dimension_values
 ),
 
 profiles as (
