@@ -91,8 +91,8 @@
 
 {# How a customer moved from its tier at the base period to its tier now (METHODOLOGY.md
    §8 split of the flows, §11 lost_since_year_start): `base` and `current` are aliases of
-   the customer's seed tier_families rows (market_class, tier_family, tier_rank) at the two
-   periods, null when the customer has no customer-month then. 'same' (the same tier),
+   rows holding market_class and the seed tier_families columns tier_family and tier_rank of
+   the customer's tier at the two periods, null when the customer has no customer-month then. 'same' (the same tier),
    'up' / 'down' (a higher / lower rank of the same family and market class), 'outside'
    (no customer-month at one of the periods, or another family). #}
 {% macro segmentation_tier_move(base, current) -%}

@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, Build
+from conftest import FAMILY_RANK, FIXTURES, Build
 
 from bank_tiering.cli import main
 from bank_tiering.generator import generate
@@ -39,18 +39,6 @@ EXPECTED_BY_KEY = json.loads(
     (FIXTURES / "raw_dirty" / "_expected_quarantine.json").read_text(encoding="utf-8")
 )["_tier_overrides_by_key"]
 
-# METHODOLOGY.md §10 written out here on purpose (the seeds are not read).
-FAMILY_RANK = {
-    ("retail", "high_net_worth"): ("retail", 3), ("retail", "mass_affluent"): ("retail", 2),
-    ("retail", "mass"): ("retail", 1),
-    ("corporate", "strategic"): ("corp_loan", 4), ("corporate", "large"): ("corp_loan", 3),
-    ("corporate", "medium"): ("corp_loan", 2), ("corporate", "small"): ("corp_loan", 1),
-    ("institution", "strategic"): ("inst_loan", 2),
-    ("institution", "institution"): ("inst_loan", 1),
-    ("corporate", "above_scale"): ("no_loan", 2), ("corporate", "below_scale"): ("no_loan", 1),
-    ("institution", "above_scale"): ("no_loan", 2),
-    ("institution", "below_scale"): ("no_loan", 1),
-}
 GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # others 0
 # §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")

@@ -23,25 +23,13 @@ import openpyxl
 import pandas as pd
 import pytest
 from click.testing import CliRunner
-from conftest import Served
+from conftest import FAMILY_RANK, Served
 
 from bank_tiering.cli import main
 from bank_tiering.textwidth import display_width
 
 UNIT = re.compile(r"（(户|%|元|万元|亿元|分|天|个月|个|序号)）$")
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
-# METHODOLOGY.md §10 families and ranks, written out here on purpose (the seeds are not read)
-FAMILY_RANK = {
-    ("retail", "high_net_worth"): ("retail", 3), ("retail", "mass_affluent"): ("retail", 2),
-    ("retail", "mass"): ("retail", 1),
-    ("corporate", "strategic"): ("corp_loan", 4), ("corporate", "large"): ("corp_loan", 3),
-    ("corporate", "medium"): ("corp_loan", 2), ("corporate", "small"): ("corp_loan", 1),
-    ("institution", "strategic"): ("inst_loan", 2),
-    ("institution", "institution"): ("inst_loan", 1),
-    ("corporate", "above_scale"): ("no_loan", 2), ("corporate", "below_scale"): ("no_loan", 1),
-    ("institution", "above_scale"): ("no_loan", 2),
-    ("institution", "below_scale"): ("no_loan", 1),
-}
 PROFILE_APPLIES = {"age_band": {"retail"}, "income_band": {"retail"},
                    "occupation_group": {"retail"}, "risk_grade": {"corporate", "institution"},
                    "lifecycle_stage": None, "activity_level": None, "aum_band": None}

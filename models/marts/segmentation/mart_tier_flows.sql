@@ -43,6 +43,18 @@ tier_families as (
     from {{ ref('tier_families') }}
 ),
 
+-- each customer-month with the family and rank of its tier (seed tier_families)
+segments as (
+    select
+        fct_customer_segment.*,
+        tier_families.tier_family,
+        tier_families.tier_rank
+    from fct_customer_segment
+    left join tier_families
+        on fct_customer_segment.market_class = tier_families.market_class
+            and fct_customer_segment.tier_code = tier_families.tier_code
+),
+
 loaded_periods as (
     select distinct period_month from fct_customer_segment
 ),
@@ -90,19 +102,13 @@ base_memberships as (
             and current_segments.tier_code = base_segments.tier_code,
             false
         ) as is_retained,
-        {{ segmentation_tier_move('base_families', 'current_families') }} as tier_move
+        {{ segmentation_tier_move('base_segments', 'current_segments') }} as tier_move
     from loaded_pairs
-    inner join fct_customer_segment as base_segments
+    inner join segments as base_segments
         on loaded_pairs.base_period_month = base_segments.period_month
-    left join fct_customer_segment as current_segments
+    left join segments as current_segments
         on base_segments.customer_id = current_segments.customer_id
             and loaded_pairs.period_month = current_segments.period_month
-    left join tier_families as base_families
-        on base_segments.market_class = base_families.market_class
-            and base_segments.tier_code = base_families.tier_code
-    left join tier_families as current_families
-        on current_segments.market_class = current_families.market_class
-            and current_segments.tier_code = current_families.tier_code
 ),
 
 -- One row per customer in a tier at p: counted in end, and in gained unless retained.
@@ -119,19 +125,13 @@ current_memberships as (
             and base_segments.tier_code = current_segments.tier_code,
             false
         ) as is_retained,
-        {{ segmentation_tier_move('base_families', 'current_families') }} as tier_move
+        {{ segmentation_tier_move('base_segments', 'current_segments') }} as tier_move
     from loaded_pairs
-    inner join fct_customer_segment as current_segments
+    inner join segments as current_segments
         on loaded_pairs.period_month = current_segments.period_month
-    left join fct_customer_segment as base_segments
+    left join segments as base_segments
         on current_segments.customer_id = base_segments.customer_id
             and loaded_pairs.base_period_month = base_segments.period_month
-    left join tier_families as base_families
-        on base_segments.market_class = base_families.market_class
-            and base_segments.tier_code = base_families.tier_code
-    left join tier_families as current_families
-        on current_segments.market_class = current_families.market_class
-            and current_segments.tier_code = current_families.tier_code
 ),
 
 flow_rows as (

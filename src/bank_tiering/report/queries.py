@@ -20,6 +20,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from bank_tiering.serving import contract_gaps
+
 SEGMENT = "marts.fct_customer_segment"
 WORKLIST = "marts.mart_rm_worklist"
 RELATIONSHIP_MANAGERS = "marts.dim_relationship_manager"
@@ -76,17 +78,7 @@ class Scope:
 def missing_columns(con: duckdb.DuckDBPyConnection) -> list[str]:
     """What the serving file lacks of :data:`REQUIRED` (``schema.table`` or
     ``schema.table.column``); empty when it has everything."""
-    present: dict[str, set[str]] = {}
-    for schema, table, column in con.execute(
-            "select schema_name, table_name, column_name from duckdb_columns()").fetchall():
-        present.setdefault(f"{schema}.{table}", set()).add(column)
-    gaps: list[str] = []
-    for table, columns in REQUIRED.items():
-        if table not in present:
-            gaps.append(table)
-        else:
-            gaps.extend(f"{table}.{c}" for c in columns if c not in present[table])
-    return gaps
+    return contract_gaps(con, REQUIRED)
 
 
 def table_columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
