@@ -394,6 +394,7 @@ def test_cells_are_numbers_with_units_and_no_codes(sample: dict[str, Any],
     (("--period", "2025-13"), "--period must be a month as YYYY-MM"),
     (("--period", "latest"), "--period must be a month as YYYY-MM"),
     (("--period", "{period}", "--branch", "NO_SUCH"), "Branch NO_SUCH has no customers"),
+    (("--period", "{period}", "--branch", " "), "--branch must name a branch"),
 ])
 def test_bad_input_is_one_clear_message(served: Served, sample: dict[str, Any], tmp_path: Path,
                                         args: tuple[str, ...], message: str) -> None:

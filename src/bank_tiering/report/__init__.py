@@ -81,7 +81,7 @@ def build_sheets(con: duckdb.DuckDBPyConnection, scope: Scope, published: str) -
         sheets.pyramid_sheet(queries.pyramid(con, scope)),
         sheets.quadrant_sheet(queries.quadrants(con, scope), scope.branch, parameters),
         sheets.flows_sheet(queries.flows(con, scope)),
-        sheets.pareto_sheet(queries.pareto(con, scope)),
+        sheets.pareto_sheet(queries.pareto(con, scope), *queries.pareto_shares(con, scope)),
         sheets.profile_sheet(queries.profiles(con, scope)),
         sheets.governance_sheet(queries.governance(con, scope)),
     ]
@@ -120,6 +120,9 @@ def write_report(serving_path: Path, period: str, branch: str | None, out: Path)
     reading ``serving_path`` read-only. The workbook is written beside ``out`` and renamed
     over it, so a reader never opens half a file. Raises :class:`ReportError` for input the
     report cannot be made from."""
+    if branch is not None and not branch.strip():
+        raise ReportError("--branch must name a branch (e.g. BR001); leave it out for the whole "
+                          "bank.")
     scope = Scope(parse_period(period), branch.strip() if branch else None)
     if out.suffix.lower() != ".xlsx":
         raise ReportError(f"--out must name an .xlsx file, got '{out}'.")

@@ -355,12 +355,11 @@ def pareto(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:
             case when total > 0 then cast(top_total / total as double) end as top_share,
             customers_for_target,
             cast(customers_for_target as double) / customers as customer_share_for_target,
-            loss_customers, cast(loss_total as double) as loss_total,
-            ? as top_customer_share, ? as target_contribution_share
+            loss_customers, cast(loss_total as double) as loss_total
         from concentration
         {_labels_sql('market_class', 'm')}market_class
         order by m.sort_order
-        """, [scope.period, *params, top, top, target, top, target])
+        """, [scope.period, *params, top, top, target])
 
 
 def profiles(con: duckdb.DuckDBPyConnection, scope: Scope) -> pd.DataFrame:

@@ -103,11 +103,13 @@ def flows_sheet(df: pd.DataFrame) -> Sheet:
             "net_customers": row["end_customers"] - row["start_customers"],
             "net_aum": row["end_aum"] - row["start_aum"],
         })
+    notes = ["按评定等级", "流失 = 降级 + 升级 + 离开（无当期记录或转入其他层级族）",
+             "新增 = 新客户（基期无记录或来自其他层级族）+ 升级转入 + 降级转入",
+             "金融资产为月日均：期初按基期、期末按当期"]
+    if not rows:
+        notes.insert(0, "基期（上年12月、上月）未加载，本期无流动数据")
     return Sheet(
-        name="分层流动", subject="客户分层流动（期初、保留、流失、新增、期末）",
-        notes=["按评定等级", "流失 = 降级 + 升级 + 离开（无当期记录或转入其他层级族）",
-               "新增 = 新客户（基期无记录或来自其他层级族）+ 升级转入 + 降级转入",
-               "金融资产为月日均：期初按基期、期末按当期"],
+        name="分层流动", subject="客户分层流动（期初、保留、流失、新增、期末）", notes=notes,
         columns=[
             Column("对比口径", "flow_label"), Column("基期", "base_period_month", "date"),
             Column("市场", "market_label"), Column("客户分层", "tier_label"),
@@ -136,11 +138,10 @@ def flows_sheet(df: pd.DataFrame) -> Sheet:
         rows=rows)
 
 
-def pareto_sheet(df: pd.DataFrame) -> Sheet:
-    """贡献集中度: the top customers' share of the net contribution and the smallest share of
-    customers earning the target share, per market, with the loss-making customers."""
-    top = float(df["top_customer_share"].iloc[0]) if not df.empty else 0.2
-    target = float(df["target_contribution_share"].iloc[0]) if not df.empty else 0.8
+def pareto_sheet(df: pd.DataFrame, top: float, target: float) -> Sheet:
+    """贡献集中度: the top ``top`` share of customers' share of the net contribution and the
+    smallest share of customers earning the ``target`` share, per market, with the
+    loss-making customers."""
     top_pct, target_pct = f"{top * 100:g}%", f"{target * 100:g}%"
     return Sheet(
         name="贡献集中度", subject=f"贡献集中度（前{top_pct}客户与{target_pct}贡献）",
