@@ -106,9 +106,10 @@
    BANK_TIERING_RAW_FORMAT (`parquet`, the default, or `csv` with a header, read as text);
    a missing path fails with Spark's "Path does not exist" naming it. An optional table
    takes the landed files' own schema (typed or text, like any other table) when a file
-   matches — Spark counts them through a `binaryFile` table over the same glob — and is
-   otherwise an empty managed table of its declared columns' types: a table over a path
-   matching no file fails when read (PATH_NOT_FOUND). #}
+   of it is landed — Spark lists the landing folder through a `binaryFile` table (a glob
+   matching nothing fails to list: PATH_NOT_FOUND) — and is otherwise an empty managed
+   table of its declared columns' types (a table over a path matching no file fails when
+   read). #}
 {% macro spark__raw_table_ddl(schema, table_name, raw_dir, optional_columns) %}
     {% set raw_format = env_var('BANK_TIERING_RAW_FORMAT', 'parquet') | lower %}
     {% set path = raw_dir ~ '/' ~ table_name ~ ('{.parquet,/*.parquet}' if raw_format == 'parquet' else '.csv') %}
@@ -116,10 +117,15 @@
     {% set relation = schema ~ '.' ~ table_name %}
     {% if optional_columns is not none %}
         {% set probe = relation ~ '__landed_files' %}
+        {% set file_name = table_name ~ ('.parquet' if raw_format == 'parquet' else '.csv') %}
         {% do run_query('drop table if exists ' ~ probe) %}
         {% do run_query('create table ' ~ probe ~ ' (path string, modificationTime timestamp,'
-            ~ " length bigint, content binary) using binaryFile options (path '" ~ path ~ "')") %}
-        {% set landed_files = run_query('select count(path) from ' ~ probe).columns[0].values()[0] %}
+            ~ " length bigint, content binary) using binaryFile options (path '" ~ raw_dir
+            ~ "', recursiveFileLookup 'true')") %}
+        {% set landed_files = run_query('select count(path) from ' ~ probe
+            ~ " where endswith(path, '/" ~ file_name ~ "')"
+            ~ ((" or (instr(path, '/" ~ table_name ~ "/') > 0 and endswith(path, '.parquet'))")
+                if raw_format == 'parquet' else '')).columns[0].values()[0] %}
         {% do run_query('drop table if exists ' ~ probe) %}
         {% if landed_files == 0 %}
             {% set columns = [] %}

@@ -64,6 +64,7 @@ TABLES = {
     "marts.mart_segment_profile": ("period_month", "market_class", "tier_code",
                                    "profile_dimension", "profile_value"),
     "marts.mart_rm_worklist": ("period_month", "list_code", "customer_id"),
+    "marts.mart_rm_portfolio": ("period_month", "rm_id", "market_class", "service_tier_code"),
     "marts.fct_prospect_quadrant": ("prospect_id",),
 }
 AUDIT_COLUMNS = {"detected_at", "checked_in_invocation", "profiled_in_invocation"}

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import Build
 
-from bank_tiering.generator_bad_rows import expected_quarantine, load_manifest
+from bank_tiering.generator import expected_quarantine, load_manifest
 
 
 @pytest.fixture(scope="module")
@@ -36,7 +36,7 @@ def test_reconciliation_equals_landed_rows(generated_build: tuple[Build, Path]) 
         "select source_table, raw_rows, clean_rows, quarantined_rows "
         "from data_quality.dq_reconciliation"
     )
-    assert len(rows) == len(manifest["tables"]) == 11  # the ten required tables + tier_overrides
+    assert len(rows) == len(manifest["tables"]) == 13  # ten required + tier_overrides + RM pair
     for table, raw_rows, clean_rows, quarantined_rows in rows:
         assert raw_rows == manifest["tables"][table]["raw_rows"], table
         assert clean_rows == manifest["tables"][table]["clean_rows"], table

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import ast
 import json
-from datetime import date
+from datetime import date, timedelta
+from graphlib import TopologicalSorter
 from pathlib import Path
 
 import duckdb
 import pytest
 
+import bank_tiering.generator
 from bank_tiering.generator import append_month, generate
 
 SMALL = {"customers": 300, "months": 3, "seed": 7, "start_month": date(2025, 1, 1)}
@@ -63,6 +66,18 @@ EXPECTED_COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 TABLES = list(EXPECTED_COLUMNS)
+#: The optional pair (INTERFACES.md §2, METHODOLOGY.md §14).
+RM_COLUMNS: dict[str, list[tuple[str, str]]] = {
+    "relationship_managers": [
+        ("rm_id", "VARCHAR"), ("rm_name", "VARCHAR"), ("branch_id", "VARCHAR"),
+        ("hire_date", "DATE"), ("leave_date", "DATE"),
+    ],
+    "customer_assignments": [
+        ("assignment_id", "VARCHAR"), ("customer_id", "VARCHAR"), ("rm_id", "VARCHAR"),
+        ("valid_from", "DATE"), ("valid_to", "DATE"),
+    ],
+}
+RM_TABLES = list(RM_COLUMNS)
 REASONS = [
     "missing_key", "bad_type", "out_of_range", "unknown_code", "negative_amount", "date_order",
     "exact_duplicate", "duplicate_key", "orphan_reference", "no_fx_rate",
@@ -81,9 +96,9 @@ def source(d: Path, table: str) -> str:
     return f"read_parquet('{d / table / '*.parquet'}')"
 
 
-def connect(d: Path) -> duckdb.DuckDBPyConnection:
+def connect(d: Path, tables: list[str] = TABLES) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect()
-    for t in TABLES:
+    for t in tables:
         con.execute(f"CREATE VIEW {t} AS SELECT * FROM {source(d, t)}")
     return con
 
@@ -96,6 +111,40 @@ def scalar(con: duckdb.DuckDBPyConnection, sql: str):
 
 def rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[tuple]:
     return con.execute(sql).fetchall()
+
+
+# --------------------------------------------------------------------------------------
+# The package: dependencies one way only
+# --------------------------------------------------------------------------------------
+
+PACKAGE = "bank_tiering.generator"
+
+
+def package_imports() -> dict[str, set[str]]:
+    """Module -> the package modules it imports (``__init__`` is the package itself)."""
+    folder = Path(bank_tiering.generator.__file__).parent
+    graph: dict[str, set[str]] = {}
+    for path in sorted(folder.glob("*.py")):
+        deps: set[str] = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            names = ([a.name for a in node.names] if isinstance(node, ast.Import) else
+                     [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if isinstance(node, ast.ImportFrom) and node.level:
+                names = [f"{PACKAGE}.{node.module or ''}".rstrip(".")]
+            deps |= {n.removeprefix(f"{PACKAGE}.") if n != PACKAGE else "__init__"
+                     for n in names if n == PACKAGE or n.startswith(f"{PACKAGE}.")}
+        graph[path.stem] = deps
+    return graph
+
+
+def test_generator_package_has_no_import_circle() -> None:
+    graph = package_imports()
+    assert {"orchestration", "schema", "helpers", "customers", "bad_rows"} <= set(graph)
+    list(TopologicalSorter(graph).static_order())  # raises CycleError on a circle
+    for module, deps in graph.items():
+        assert "__init__" not in deps, f"{module} imports the package itself"
+        if module != "__init__":
+            assert "orchestration" not in deps, f"{module} imports the orchestration"
 
 
 # --------------------------------------------------------------------------------------
@@ -186,7 +235,9 @@ def test_different_seed_gives_different_data(small: tuple[Path, dict[str, int]],
     a, b = _files(d), _files(tmp_path)
     assert a.keys() == b.keys()
     assert all(a[k] != b[k] for k in ("customers.parquet", "accounts.parquet",
-                                      "balances/2025-01.parquet", "transactions.parquet"))
+                                      "balances/2025-01.parquet", "transactions.parquet",
+                                      "relationship_managers.parquet",
+                                      "customer_assignments.parquet"))
 
 
 def _same(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
@@ -390,8 +441,8 @@ def test_clean_data_fails_no_check_for_other_seeds(tmp_path: Path, seed: int, st
 
 def test_bad_rows_mode_writes_strings_only(bad: tuple[Path, dict[str, int]]) -> None:
     d, counts = bad
-    con = connect(d)
-    for table, expected in EXPECTED_COLUMNS.items():
+    con = connect(d, [*TABLES, *RM_TABLES])
+    for table, expected in {**EXPECTED_COLUMNS, **RM_COLUMNS}.items():
         got = rows(con, f"DESCRIBE SELECT * FROM {table}")
         assert [r[0] for r in got] == [c for c, _ in expected], table
         assert {r[1] for r in got} == {"VARCHAR"}, table
@@ -700,3 +751,244 @@ def test_relationship_depth_drives_the_bank_value_inputs(default_scale: Path) ->
     assert agreed[2] > not_agreed[2] + 0.1
     surveyed = scalar(con, "SELECT count(DISTINCT customer_id) FROM relationship_surveys")
     assert surveyed > 0.5 * 2000
+
+
+# --------------------------------------------------------------------------------------
+# Relationship managers and their books (METHODOLOGY.md §14)
+# --------------------------------------------------------------------------------------
+
+
+def owners_at(con: duckdb.DuckDBPyConnection, pe: date) -> dict[str, tuple]:
+    """customer_id -> (rm_id, rm_status, about to leave) at period end ``pe`` (§14), for
+    the customers onboarded by then."""
+    return {r[0]: r[1:] for r in rows(con, f"""
+        WITH own AS (
+            SELECT c.customer_id, a.rm_id FROM customers c
+            LEFT JOIN customer_assignments a ON a.customer_id = c.customer_id
+             AND a.valid_from <= DATE '{pe}'
+             AND (a.valid_to IS NULL OR DATE '{pe}' < a.valid_to)
+            WHERE c.onboard_date <= DATE '{pe}')
+        SELECT own.customer_id, own.rm_id,
+               CASE WHEN own.rm_id IS NULL THEN 'unassigned'
+                    WHEN m.leave_date <= DATE '{pe}' THEN 'departed' ELSE 'active' END,
+               coalesce(m.leave_date <= DATE '{pe}' + 30, false)
+        FROM own LEFT JOIN relationship_managers m USING (rm_id)""")}
+
+
+def period_ends(start: date, months: int) -> list[date]:
+    ends = []
+    for m in range(1, months + 1):
+        y, mo = divmod(start.month - 1 + m, 12)
+        ends.append(date(start.year + y, mo + 1, 1) - timedelta(days=1))
+    return ends
+
+
+def test_rm_pair_is_written_with_the_contract_schema(small: tuple[Path, dict[str, int]]
+                                                     ) -> None:
+    d, counts = small
+    con = connect(d, [*TABLES, *RM_TABLES])
+    for table, expected in RM_COLUMNS.items():
+        assert [(r[0], r[1]) for r in rows(con, f"DESCRIBE SELECT * FROM {table}")] == expected
+        assert counts[table] == scalar(con, f"SELECT count(*) FROM {table}") > 0, table
+    assert scalar(con, "SELECT count(*) - count(DISTINCT rm_id) FROM relationship_managers") == 0
+    assert scalar(con, "SELECT count(*) - count(DISTINCT assignment_id) "
+                       "FROM customer_assignments") == 0
+    assert scalar(con, r"""SELECT count(*) FROM relationship_managers WHERE NOT (
+        regexp_full_match(rm_id, 'RM\d{4}') AND regexp_full_match(rm_name, '\p{Han}{2,3}')
+        AND regexp_full_match(branch_id, 'BR0[0-2]\d'))""") == 0
+
+
+def test_clean_assignments_reference_clean_customers_and_rms(default_scale: Path) -> None:
+    con = connect(default_scale, [*TABLES, *RM_TABLES])
+    # each assignment: a known customer, an RM of the customer's branch, hired by then,
+    # from the onboarding on, with an end after its start
+    assert scalar(con, """SELECT count(*) FROM customer_assignments a
+        LEFT JOIN customers c USING (customer_id)
+        LEFT JOIN relationship_managers m USING (rm_id)
+        WHERE c.customer_id IS NULL OR m.rm_id IS NULL OR c.branch_id <> m.branch_id
+           OR a.valid_from < m.hire_date OR a.valid_from < c.onboard_date
+           OR a.valid_to <= a.valid_from""") == 0
+    assert scalar(con, "SELECT count(*) FROM relationship_managers "
+                       "WHERE leave_date <= hire_date") == 0
+    # no two assignments of one customer overlap ([valid_from, valid_to), null = open)
+    assert scalar(con, """SELECT count(*) FROM customer_assignments x
+        JOIN customer_assignments y ON x.customer_id = y.customer_id
+         AND x.assignment_id < y.assignment_id
+         AND x.valid_from < coalesce(y.valid_to, DATE '9999-12-31')
+         AND y.valid_from < coalesce(x.valid_to, DATE '9999-12-31')""") == 0
+    # every customer onboarded before the window has an RM, but for a few
+    unassigned = scalar(con, """SELECT count(*) FROM customers c WHERE onboard_date <
+        DATE '2025-01-01' AND NOT EXISTS (SELECT 1 FROM customer_assignments a
+        WHERE a.customer_id = c.customer_id)""")
+    assert 2 <= unassigned <= 20
+
+
+def test_rm_books_are_realistic(default_scale: Path) -> None:
+    con = connect(default_scale, [*TABLES, *RM_TABLES])
+    for pe in period_ends(date(2025, 1, 1), 12):
+        books: dict[str, int] = {}
+        for rm_id, status, _ in owners_at(con, pe).values():
+            if status == "active":
+                books[rm_id] = books.get(rm_id, 0) + 1
+        sizes = sorted(books.values())
+        assert 40 <= sizes[len(sizes) // 2] <= 150, pe
+        assert sum(40 <= n <= 150 for n in sizes) >= 0.8 * len(sizes), pe
+    hired = rows(con, "SELECT min(hire_date), max(hire_date) FROM relationship_managers")[0]
+    assert hired[0] < date(2018, 1, 1) and hired[1] >= date(2025, 1, 1)
+
+
+def test_rm_scenarios_exist(default_scale: Path, segments: list[tuple]) -> None:
+    """RMs leaving inside the window, their books handed over days to weeks later (a few
+    not within the window), one leaving within 30 days after the last month end,
+    re-assignments mid-month and on a month's first and last day, and watched-tier
+    customers without an RM."""
+    con = connect(default_scale, [*TABLES, *RM_TABLES])
+    start, end, last_pe = date(2025, 1, 1), date(2026, 1, 1), date(2025, 12, 31)
+    assert scalar(con, f"""SELECT count(*) FROM relationship_managers
+        WHERE leave_date >= DATE '{start}' AND leave_date < DATE '{end}'""") >= 6
+    # handed over to a colleague of the branch 3-45 days after the leave
+    assert scalar(con, """SELECT count(*) FROM customer_assignments a
+        JOIN relationship_managers m USING (rm_id)
+        JOIN customer_assignments b ON b.customer_id = a.customer_id
+         AND b.valid_from = a.valid_to AND b.rm_id <> a.rm_id
+        WHERE a.valid_to - m.leave_date BETWEEN 3 AND 45""") > 100
+    status = owners_at(con, last_pe)
+    statuses = {s for _, s, _ in status.values()}
+    assert statuses == {"active", "departed", "unassigned"}
+    # an RM still there at the last period end who leaves within 30 days (handover)
+    assert any(s == "active" and soon for _, s, soon in status.values())
+    assert scalar(con, f"""SELECT count(*) FROM relationship_managers
+        WHERE leave_date > DATE '{last_pe}' AND leave_date <= DATE '{last_pe}' + 30""") >= 1
+    # a leave date is known once the resignation is given (30-58 days' notice)
+    assert rows(con, "SELECT max(leave_date) FROM relationship_managers")[0][0] < \
+        end + timedelta(days=59)
+    # re-assignments: mid-month, on a month's first day, on its last day
+    kinds = dict(rows(con, """SELECT CASE WHEN day(a.valid_to) = 1 THEN 'first'
+            WHEN a.valid_to = last_day(a.valid_to) THEN 'last' ELSE 'mid' END, count(*)
+        FROM customer_assignments a JOIN customer_assignments b
+          ON b.customer_id = a.customer_id AND b.valid_from = a.valid_to
+        GROUP BY 1"""))
+    assert kinds.keys() == {"first", "last", "mid"} and min(kinds.values()) >= 5
+    assert rows(con, "SELECT count(*) FROM customer_assignments WHERE valid_to = "
+                     "last_day(valid_to) AND valid_to BETWEEN '2025-01-31' AND '2025-11-30'")[0][0]
+    # watched-tier customers (computed from the data, METHODOLOGY.md §4) with no RM at all
+    unassigned = {cid for cid, (rm, _, _) in owners_at(con, last_pe).items() if rm is None}
+    watched = set()
+    for cid, pm, ctype, group, code, sales, assets, emp, _tag, aum, _dep, loan in segments:
+        if pm != date(2025, 12, 1) or cid not in unassigned:
+            continue
+        if ctype == "retail" and aum >= 5e5:
+            watched.add(cid)
+        elif ctype == "corporate" and loan > 0 and (
+                group in {f"G00{i}" for i in range(1, 6)}
+                or _corporate_tier(code, sales, assets, emp) == "large"):
+            watched.add(cid)
+    assert watched
+
+
+def test_one_more_month_keeps_every_owner_and_rm_status(small: tuple[Path, dict[str, int]],
+                                                        tmp_path: Path) -> None:
+    """Month N+1 only adds what happened after month N: the owner, RM status and
+    handover flag at every earlier period end stay the same (incremental builds)."""
+    d, _ = small
+    generate(tmp_path, progress=False, **{**SMALL, "months": 4})
+    short, long = connect(d, [*TABLES, *RM_TABLES]), connect(tmp_path, [*TABLES, *RM_TABLES])
+    for pe in period_ends(SMALL["start_month"], 3):
+        assert owners_at(short, pe) == owners_at(long, pe), pe
+    assert scalar(long, "SELECT count(*) FROM relationship_managers") > scalar(
+        short, "SELECT count(*) FROM relationship_managers")
+
+
+def reference_rm_quarantine(d: Path) -> dict[tuple[str, str], int]:
+    """First failing reason of every raw RM and assignment row (the lead's RM contract),
+    computed independently of the generator."""
+    con = duckdb.connect()
+    for t, cols in RM_COLUMNS.items():
+        casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, _ in cols)
+        con.execute(f"CREATE TABLE raw_{t} AS SELECT row_number() OVER () AS _rid, {casts} "
+                    f"FROM {source(d, t)}")
+    con.execute(f"CREATE TABLE cust AS SELECT DISTINCT CAST(customer_id AS VARCHAR) AS id "
+                f"FROM {source(d, 'customers')} WHERE nullif(trim(customer_id), '') IS NOT NULL")
+
+    def blank(c: str) -> str:
+        return f"nullif(trim({c}), '') IS NULL"
+
+    def not_date(c: str, nullable: bool) -> str:
+        return (f"({c} IS NOT NULL AND TRY_CAST({c} AS DATE) IS NULL)" if nullable else
+                f"TRY_CAST({c} AS DATE) IS NULL")
+
+    def checked(t: str, key: str, early: str) -> str:
+        cols = ", ".join(c for c, _ in RM_COLUMNS[t])
+        return f"""
+            e AS (SELECT *, {early} AS r1 FROM raw_{t}),
+            x AS (SELECT _rid, row_number() OVER (PARTITION BY {cols} ORDER BY _rid) AS copy_no
+                  FROM e WHERE r1 IS NULL),
+            k AS (SELECT x._rid, count(*) OVER (PARTITION BY e.{key}) AS versions
+                  FROM x JOIN e USING (_rid) WHERE copy_no = 1),
+            s AS (SELECT e.*, coalesce(r1, CASE WHEN copy_no > 1 THEN 'exact_duplicate' END,
+                                       CASE WHEN versions > 1 THEN 'duplicate_key' END) AS r2
+                  FROM e LEFT JOIN x USING (_rid) LEFT JOIN k USING (_rid))"""
+
+    con.execute("CREATE TABLE chk_rm AS WITH " + checked("relationship_managers", "rm_id", f"""
+        CASE WHEN {blank('rm_id')} THEN 'missing_key'
+             WHEN {not_date('hire_date', False)} OR {not_date('leave_date', True)}
+             THEN 'bad_type'
+             WHEN TRY_CAST(leave_date AS DATE) <= TRY_CAST(hire_date AS DATE)
+             THEN 'date_order' END""") + " SELECT _rid, rm_id, r2 AS reason FROM s")
+    con.execute("CREATE TABLE chk_as AS WITH " + checked("customer_assignments",
+                                                          "assignment_id", f"""
+        CASE WHEN {blank('assignment_id')} OR {blank('customer_id')} OR {blank('rm_id')}
+             THEN 'missing_key'
+             WHEN {not_date('valid_from', False)} OR {not_date('valid_to', True)}
+             THEN 'bad_type'
+             WHEN TRY_CAST(valid_to AS DATE) <= TRY_CAST(valid_from AS DATE)
+             THEN 'date_order' END""") + """,
+        o AS (SELECT *, coalesce(r2, CASE WHEN customer_id NOT IN (SELECT id FROM cust)
+                  OR rm_id NOT IN (SELECT rm_id FROM chk_rm WHERE reason IS NULL)
+                  THEN 'orphan_reference' END) AS r3 FROM s),
+        ok AS (SELECT _rid, customer_id, TRY_CAST(valid_from AS DATE) AS f,
+                      coalesce(TRY_CAST(valid_to AS DATE), DATE '9999-12-31') AS t
+               FROM o WHERE r3 IS NULL)
+        SELECT _rid, coalesce(r3, CASE WHEN EXISTS (SELECT 1 FROM ok b
+            WHERE b.customer_id = o.customer_id AND b._rid <> o._rid
+              AND b.f < coalesce(TRY_CAST(o.valid_to AS DATE), DATE '9999-12-31')
+              AND TRY_CAST(o.valid_from AS DATE) < b.t) THEN 'duplicate_key' END) AS reason
+        FROM o""")
+    result = {}
+    for t, chk in (("relationship_managers", "chk_rm"), ("customer_assignments", "chk_as")):
+        for reason, n in rows(con, f"SELECT reason, count(*) FROM {chk} "
+                                   "WHERE reason IS NOT NULL GROUP BY 1"):
+            result[(t, reason)] = n
+    return result
+
+
+RM_REASONS = {
+    "relationship_managers": {"missing_key", "bad_type", "date_order", "exact_duplicate",
+                              "duplicate_key"},
+    "customer_assignments": {"missing_key", "bad_type", "date_order", "exact_duplicate",
+                             "duplicate_key", "orphan_reference"},
+}
+
+
+def test_clean_rm_tables_fail_no_check(small: tuple[Path, dict[str, int]],
+                                       default_scale: Path) -> None:
+    assert reference_rm_quarantine(small[0]) == {}
+    assert reference_rm_quarantine(default_scale) == {}
+
+
+def test_rm_bad_rows_match_the_manifest(bad: tuple[Path, dict[str, int]]) -> None:
+    d, counts = bad
+    manifest = json.loads((d / "_bad_rows_manifest.json").read_text())
+    expected = {(t, r): n for t, v in manifest["tables"].items() if t in RM_TABLES
+                for r, n in v["quarantined"].items() if n}
+    assert {t: {r for tt, r in expected if tt == t} for t in RM_TABLES} == RM_REASONS
+    assert reference_rm_quarantine(d) == expected
+    for t in RM_TABLES:
+        assert manifest["tables"][t]["raw_rows"] == counts[t]
+        assert manifest["record_keys"][t] == [RM_COLUMNS[t][0][0]]
+    # duplicate_key: repeated assignment ids (pairs) and overlapping assignments of one
+    # customer with ids of their own (three groups of 2, 2 and 3 rows: every row counts)
+    keys = [r["record_key"]["assignment_id"] for r in manifest["rows"]
+            if r["table"] == "customer_assignments" and r["reason"] == "duplicate_key"]
+    assert sum(keys.count(k) == 2 for k in keys) >= 2
+    assert sum(keys.count(k) == 1 for k in keys) >= 2 + 2 + 3

@@ -21,15 +21,14 @@ calls :func:`write_tier_overrides` after the core tables (and after bad-row inje
 Every override names customers that are open and onboarded before the window, chosen
 deterministically from ``seed``; good and bad rows use different customers, so a bad row
 never touches a good one. Only waves that start inside the window are written: one more
-month (:func:`bank_tiering.generator.append_month`) only adds the wave starting in it,
-never changes an override of a month already built, and writes the file a full run of
-that length writes. The bad rows depend on the customer universe and ``start_month``
+month (:func:`bank_tiering.generator.append_month`) only adds the wave starting in
+it, never changes an override of a month already built, and writes the file a full run
+of that length writes. The bad rows depend on the customer universe and ``start_month``
 only.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 from datetime import date, timedelta
 from pathlib import Path
@@ -40,15 +39,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
+from bank_tiering.generator.helpers import S_OVERRIDES, contract_table, stream, text_table
+from bank_tiering.generator.manifest import add_table
+from bank_tiering.generator.schema import OPTIONAL_CONTRACT
+
 logger = logging.getLogger(__name__)
 
 TABLE = "tier_overrides"
-COLUMNS: tuple[str, ...] = (
-    "override_id", "customer_id", "tier_code", "reason", "requested_by", "approved_by",
-    "valid_from", "valid_to",
-)
-#: Random stream of this module (the generator's own streams are 1-10).
-_STREAM = 41
+COLUMNS: tuple[str, ...] = tuple(c for c, _ in OPTIONAL_CONTRACT[TABLE])
 #: Reasons injected for tier_overrides, in the order of doc `tier_override_checks`.
 OVERRIDE_REASONS: tuple[str, ...] = (
     "missing_key", "bad_type", "unknown_code", "date_order", "override_rule",
@@ -115,7 +113,7 @@ def _good_rows(customers: pa.Table, start: date, months: int, seed: int
     more month only adds rows: the overrides of the months already built never change.
     Every customer has at most one good override; none is in ``spare``.
     """
-    rng = np.random.default_rng([seed, _STREAM])
+    rng = stream(seed, S_OVERRIDES)
     k = max(2, customers.num_rows // 500)
     retail = _permuted(rng, _eligible(customers, start, "retail"))
     corporate = _permuted(rng, _eligible(customers, start, "corporate"))
@@ -193,31 +191,6 @@ def _as_text(row: Row) -> Row:
             for c in COLUMNS}
 
 
-def _extend_manifest(out_dir: Path, raw_rows: int, injected: list[tuple[Row, str | None]]
-                     ) -> None:
-    path = out_dir / "_bad_rows_manifest.json"
-    manifest = json.loads(path.read_text())
-    per_reason = dict.fromkeys((*manifest["reason_precedence"], "override_rule"), 0)
-    records = []
-    for row, reason in injected:
-        if reason is not None:
-            per_reason[reason] += 1
-            records.append({"table": TABLE, "reason": reason,
-                            "record_key": {"override_id": row["override_id"]}})
-    quarantined = sum(per_reason.values())
-    manifest["record_keys"][TABLE] = ["override_id"]
-    manifest["semantics"]["override_rule"] = SEMANTICS
-    manifest["tables"][TABLE] = {
-        "raw_rows": raw_rows, "injected_rows": len(injected),
-        "quarantined_rows": quarantined, "clean_rows": raw_rows - quarantined,
-        "quarantined": per_reason,
-    }
-    for reason, n in per_reason.items():
-        manifest["totals"][reason] = manifest["totals"].get(reason, 0) + n
-    manifest["rows"].extend(records)
-    path.write_text(json.dumps(manifest, indent=2, ensure_ascii=False))
-
-
 def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_month: date,
                          months: int, bad: bool) -> int:
     """Write ``<out_dir>/tier_overrides.parquet``; return its row count.
@@ -229,19 +202,20 @@ def write_tier_overrides(out_dir: Path, seed: int, customers: pa.Table, start_mo
     good, spare = _good_rows(customers, start_month, months, seed)
     path = Path(out_dir) / f"{TABLE}.parquet"
     if not bad:
-        table = pa.table({
-            c: pa.array([r[c] for r in good],
-                        type=pa.date32() if c.startswith("valid_") else pa.string())
-            for c in COLUMNS
-        })
+        table = contract_table(TABLE, {c: pa.array([r[c] for r in good], type=t)
+                                       for c, t in OPTIONAL_CONTRACT[TABLE]})
         pq.write_table(table, path)
         return table.num_rows
     injected = _bad_rows(good, spare, start_month, customers.num_rows)
     text_rows = [_as_text(r) for r in good] + [_as_text(r) for r, _ in injected]
-    table = pa.table({c: pa.array([r[c] for r in text_rows], type=pa.string())
-                      for c in COLUMNS})
+    table = text_table(TABLE, text_rows)
     pq.write_table(table, path)
-    _extend_manifest(Path(out_dir), table.num_rows, injected)
+    add_table(
+        Path(out_dir), TABLE, ("override_id",), table.num_rows, len(injected),
+        (({"override_id": row["override_id"]}, reason) for row, reason in injected
+         if reason is not None),
+        {"override_rule": SEMANTICS}, extra_reasons=("override_rule",),
+    )
     logger.info("tier_overrides: %d good, %d bad rows", len(good), len(injected))
     return table.num_rows
 
