@@ -219,6 +219,32 @@ def what_if(param_dir: Path, period: str | None, out: Path | None) -> None:
         sys.exit(1)
 
 
+@main.command()
+@click.option("--period", required=True, metavar="YYYY-MM", help="The month reported.")
+@click.option("--branch", default=None, metavar="BRANCH_ID",
+              help="Only this branch's customers (default: the whole bank).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              metavar="FILE.xlsx", help="The workbook to write.")
+def report(period: str, branch: str | None, out: Path) -> None:
+    """Write the monthly tiering report (one xlsx workbook, INTERFACES.md §4): tier pyramid,
+    value quadrants, flows with their causes, Pareto, segment profiles, governance counts
+    and the worklists, read from the serving file (BANK_TIERING_SERVING_DUCKDB)."""
+    from bank_tiering.report import ReportError, write_report
+
+    try:
+        result = write_report(Settings.from_env().serving_path, period, branch, out)
+    except ReportError as error:
+        click.echo(f"report: {error}", err=True)
+        sys.exit(2)
+    except (duckdb.Error, OSError) as error:
+        click.echo(f"report: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Report of {result.scope.period:%Y-%m} "
+               f"({'branch ' + result.scope.branch if result.scope.branch else 'whole bank'}) "
+               f"written to {result.path}: {len(result.sheets)} sheets "
+               f"({', '.join(result.sheets)}).")
+
+
 def print_build_summary(duckdb_path: Path) -> None:
     """Rows per layer, quarantine by reason, and the segment summary of the latest month."""
     try:
