@@ -43,6 +43,9 @@ GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # oth
 # §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")
 HANDOVER_DAYS = 30
+# §18 default contact cadence (days) by (market_class, service tier)
+CADENCE = {("retail", "high_net_worth"): 30, ("retail", "mass_affluent"): 90,
+           ("corporate", "strategic"): 30, ("corporate", "large"): 60}
 WATCHED = {("retail", "high_net_worth"), ("retail", "mass_affluent"),
            ("corporate", "strategic"), ("corporate", "large")}
 NEXT_LINE = {  # (market_class, tier) -> (basis, line of the next higher tier of that basis)
@@ -90,6 +93,20 @@ def _owners_from_raw(raw_dir: Path) -> dict[str, list[tuple[date, date | None, s
     for cid, start, end, rm, leave in rows:
         owners[cid].append((start, end, rm, leave))
     return owners
+
+
+def _contacts_from_raw(raw_dir: Path) -> dict[str, list[date]]:
+    """customer_id -> its contact dates, sorted (METHODOLOGY.md §18; none when not landed)."""
+    contacts = _landed(raw_dir, "contacts")
+    found: dict[str, list[date]] = defaultdict(list)
+    if contacts is None:
+        return found
+    with duckdb.connect() as con:
+        for cid, day in con.execute(
+                f"select customer_id, cast(contact_date as date) from {contacts} order by 2"
+        ).fetchall():
+            found[cid].append(day)
+    return found
 
 
 def _period_end(month: date) -> date:
@@ -159,6 +176,7 @@ OPTIONAL_TABLES = {  # INTERFACES.md §2: absent = none (the RM pair: every cust
                        "approved_by", "valid_from", "valid_to"],
     "relationship_managers": ["rm_id", "rm_name", "branch_id", "hire_date", "leave_date"],
     "customer_assignments": ["assignment_id", "customer_id", "rm_id", "valid_from", "valid_to"],
+    "contacts": ["contact_id", "customer_id", "rm_id", "contact_date", "channel"],
 }
 
 
@@ -319,6 +337,7 @@ def test_owner_equals_the_assignment_in_force_at_period_end(governed: Build) -> 
 
 def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
     owners = _owners_from_raw(governed.settings.raw_dir)
+    contacts = _contacts_from_raw(governed.settings.raw_dir)
     rows = governed.query(
         "select customer_id, period_month, market_class, tier_code, service_tier_code, "
         "avg_aum, avg_deposit_balance, is_on_watch from marts.fct_customer_segment")
@@ -338,6 +357,10 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
         if (market, service) in WATCHED and (
                 status != "active" or (leave is not None and leave <= notice_end)):
             expected.add((month, "handover", cid))
+        if (market, service) in CADENCE:
+            last = max((d for d in contacts.get(cid, []) if d <= _period_end(month)), default=None)
+            if last is None or (_period_end(month) - last).days > CADENCE[(market, service)]:
+                expected.add((month, "contact_overdue", cid))
         before = by_key.get((cid, _month_before(month)))
         if before is not None:
             family, rank = FAMILY_RANK[(market, service)]
@@ -364,7 +387,8 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
     assert got == expected
     assert {code for _, code, _ in got} == {"near_upgrade", "on_watch", "downgraded",
-                                            "lost_since_year_start", "declining", "handover"}
+                                            "lost_since_year_start", "declining", "handover",
+                                            "contact_overdue"}
 
 
 # --------------------------------------------------------------------------------------

@@ -40,6 +40,10 @@ int_customer_months_assigned as (
     from {{ ref('int_customer_months_assigned') }}{{ incremental_period_filter(start_month) }}
 ),
 
+int_customer_months_contacted as (
+    select * from {{ ref('int_customer_months_contacted') }}{{ incremental_period_filter(start_month) }}
+),
+
 int_service_strategies_resolved as (
     select * from {{ ref('int_service_strategies_resolved') }}
 ),
@@ -111,7 +115,9 @@ segments as (
         explained.tier_reason_zh,
         explained.quadrant_reason_zh,
         owners.rm_id,
-        coalesce(owners.rm_status, 'unassigned') as rm_status
+        coalesce(owners.rm_status, 'unassigned') as rm_status,
+        contacted.last_contact_date,
+        contacted.days_since_contact
     from int_customer_months_classified
     left join int_customer_months_profiled as int_profiled
         on int_customer_months_classified.customer_id = int_profiled.customer_id
@@ -131,6 +137,9 @@ segments as (
     left join int_customer_months_assigned as owners
         on int_customer_months_classified.customer_id = owners.customer_id
             and int_customer_months_classified.period_month = owners.period_month
+    left join int_customer_months_contacted as contacted
+        on int_customer_months_classified.customer_id = contacted.customer_id
+            and int_customer_months_classified.period_month = contacted.period_month
 ),
 
 final as (
@@ -229,7 +238,11 @@ final as (
         -- owner at the period end (§14)
         segments.rm_id,
         segments.rm_status,
-        rm_status_labels.label_zh as rm_status_label_zh
+        rm_status_labels.label_zh as rm_status_label_zh,
+
+        -- contact cadence (§18)
+        cast(segments.last_contact_date as date) as last_contact_date,
+        cast(segments.days_since_contact as integer) as days_since_contact
     from segments
     left join code_labels as customer_type_labels
         on customer_type_labels.code_set = 'customer_type'
