@@ -44,8 +44,6 @@ from dataclasses import dataclass
 from datetime import date
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from bank_tiering.generator.accounts import NOISY, Accounts
 from bank_tiering.generator.codes import (
@@ -157,6 +155,11 @@ class _Builder:
             f_after[at] = f_after[at - 1] * g[at]
         f_before = np.where(first, 1.0, np.r_[1.0, f_after[:-1]])
         return acc, day, f_before, f_after
+
+
+def ms_first(start: date, month: np.ndarray) -> np.ndarray:
+    """First day of each month number (0 where the month is -1: no episode)."""
+    return month_starts(start, np.maximum(month, 0))
 
 
 def plan_episodes(seed: int, c: Customers, a: Accounts, start: date) -> Episodes:
@@ -288,11 +291,6 @@ def plan_episodes(seed: int, c: Customers, a: Accounts, start: date) -> Episodes
                     reaction_customer=react[react_ok], reaction_day=react_day[react_ok])
 
 
-def ms_first(start: date, month: np.ndarray) -> np.ndarray:
-    """First day of each month number (0 where the month is -1: no episode)."""
-    return month_starts(start, np.maximum(month, 0))
-
-
 def _write_back(c: Customers, a: Accounts, b: _Builder, quiet: np.ndarray,
                 lam: np.ndarray) -> None:
     """Put the plan's close dates and activity into the universe and its tables."""
@@ -349,7 +347,3 @@ def month_transactions(ep: Episodes, a: Accounts, shock: np.ndarray, ms: int, me
         "amount": amount[ok], "direction": (after > before).astype(np.int64)[ok],
         "channel": ep.channel[sel][ok],
     }
-
-
-def customer_ids(c: Customers, idx: np.ndarray) -> pa.Array:
-    return pc.take(c.ids, pa.array(idx))
