@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, Build
+from conftest import FAMILY_RANK, FIXTURES, Build
 
 from bank_tiering.cli import main
 from bank_tiering.generator import generate
@@ -39,18 +39,6 @@ EXPECTED_BY_KEY = json.loads(
     (FIXTURES / "raw_dirty" / "_expected_quarantine.json").read_text(encoding="utf-8")
 )["_tier_overrides_by_key"]
 
-# METHODOLOGY.md §10 written out here on purpose (the seeds are not read).
-FAMILY_RANK = {
-    ("retail", "high_net_worth"): ("retail", 3), ("retail", "mass_affluent"): ("retail", 2),
-    ("retail", "mass"): ("retail", 1),
-    ("corporate", "strategic"): ("corp_loan", 4), ("corporate", "large"): ("corp_loan", 3),
-    ("corporate", "medium"): ("corp_loan", 2), ("corporate", "small"): ("corp_loan", 1),
-    ("institution", "strategic"): ("inst_loan", 2),
-    ("institution", "institution"): ("inst_loan", 1),
-    ("corporate", "above_scale"): ("no_loan", 2), ("corporate", "below_scale"): ("no_loan", 1),
-    ("institution", "above_scale"): ("no_loan", 2),
-    ("institution", "below_scale"): ("no_loan", 1),
-}
 GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # others 0
 # §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")
@@ -365,7 +353,12 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
             continue
         for (cid, m), r in by_key.items():
             now = by_key.get((cid, month))
-            if m == base and (r[2], r[3]) in WATCHED and (now is None or now[3] != r[3]):
+            if m != base or (r[2], r[3]) not in WATCHED:
+                continue
+            family, rank = FAMILY_RANK[(r[2], r[3])]
+            # lost: gone, another family, or lower; a customer who moved up is not lost
+            if now is None or FAMILY_RANK[(now[2], now[3])][0] != family \
+                    or FAMILY_RANK[(now[2], now[3])][1] < rank:
                 expected.add((month, "lost_since_year_start", cid))
     got = set(governed.query(
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
@@ -507,6 +500,16 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
         ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1'),
         ('2025-06-01', 'handover', '待交接客户', 'c', 'B2')""")
+    con.execute("create schema parameters")
+    con.execute("create table parameters.code_labels as select * from (values "
+                "('worklist', 'near_upgrade', '临界提升客户'), "
+                "('worklist', 'on_watch', '保级关注客户'), "
+                "('worklist', 'downgraded', '本月降级客户'), "
+                "('worklist', 'lost_since_year_start', '年初以来流失客户'), "
+                "('worklist', 'declining', '资产下滑客户'), "
+                "('worklist', 'handover', '待交接客户'), "
+                "('rm_status', 'active', '在职'), ('rm_status', 'departed', '客户经理已离职'), "
+                "('rm_status', 'unassigned', '无客户经理')) as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
@@ -518,4 +521,5 @@ def test_summary_prints_the_latest_governance_counts() -> None:
     assert [(s["code"], s["customers"]) for s in rows["rm_status"]] == [
         ("active", 2), ("departed", 0), ("unassigned", 1)]
     text = out.getvalue()
-    assert "2025-06" in text and "临界提升客户 near_upgrade" in text and "declining" in text
+    assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
+    assert "near_upgrade" not in text and "declining" not in text

@@ -224,8 +224,9 @@ downgraded as (
 ),
 
 -- 年初以来流失: in a watched assessed tier at the December before (a loaded period), and
--- not in that tier now — in another tier or without a customer-month now; the same
--- membership as mart_tier_flows' ytd lost_customers (§8).
+-- now without a customer-month, in another family or in a lower tier of the family (a
+-- customer who moved up is not lost to the bank): mart_tier_flows' ytd lost_customers
+-- less its lost_upgraded_customers (§8, the same macro segmentation_tier_move).
 year_start_periods as (
     select distinct
         period_month,
@@ -259,12 +260,19 @@ lost_since_year_start as (
     left join customer_months as current_months
         on base_months.customer_id = current_months.customer_id
             and year_start_periods.period_month = current_months.period_month
+    left join tier_families as base_families
+        on base_months.market_class = base_families.market_class
+            and base_months.tier_code = base_families.tier_code
+    left join tier_families as current_families
+        on current_months.market_class = current_families.market_class
+            and current_months.tier_code = current_families.tier_code
     where
         not coalesce(
             current_months.market_class = base_months.market_class
             and current_months.tier_code = base_months.tier_code,
             false
         )
+        and {{ segmentation_tier_move('base_families', 'current_families') }} != 'up'
 ),
 
 -- 资产下滑: a watched assessed tier now, and avg_aum fell by at least decline_ratio from a

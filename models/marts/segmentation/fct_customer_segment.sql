@@ -70,6 +70,7 @@ segments as (
         int_profiled.income_band,
         int_profiled.occupation_group,
         int_profiled.risk_grade,
+        int_profiled.aum_band,
         int_profiled.rating_in_force,
         int_profiled.activity_window_transactions,
         int_customer_months_classified.avg_aum,
@@ -164,6 +165,8 @@ final as (
         occupation_group_labels.label_zh as occupation_group_label_zh,
         segments.risk_grade,
         risk_grade_labels.label_zh as risk_grade_label_zh,
+        segments.aum_band,
+        aum_band_labels.label_zh as aum_band_label_zh,
         segments.rating_in_force,
         cast(segments.activity_window_transactions as integer) as activity_window_transactions,
 
@@ -261,6 +264,9 @@ final as (
     left join code_labels as risk_grade_labels
         on risk_grade_labels.code_set = 'risk_grade'
             and segments.risk_grade = risk_grade_labels.code
+    left join code_labels as aum_band_labels
+        on aum_band_labels.code_set = 'aum_band'
+            and segments.aum_band = aum_band_labels.code
     left join code_labels as value_quadrant_labels
         on value_quadrant_labels.code_set = 'value_quadrant'
             and segments.value_quadrant = value_quadrant_labels.code
