@@ -120,9 +120,50 @@
     cast(cast({{ expression }} as decimal(38, {{ scale }})) as {{ dbt.type_string() }})
 {%- endmacro %}
 
+{# A CNY amount in 万元 (ten thousands) rounded to two decimals, as a number: 5,234,000 ->
+   523.4. #}
+{% macro governance_wan_value(expression) -%}
+    round(cast({{ expression }} as double) / 10000, 2)
+{%- endmacro %}
+
 {# A CNY amount in 万元 (ten thousands) with two decimals, e.g. 5,234,000 -> '523.40'. #}
 {% macro governance_format_wan(expression) -%}
-    {{ governance_format_fixed('round(cast(' ~ expression ~ ' as double) / 10000, 2)', 2) }}
+    {{ governance_format_fixed(governance_wan_value(expression), 2) }}
+{%- endmacro %}
+
+{# Whether the amounts of one comparison of a reason sentence (METHODOLOGY.md §10, doc
+   `tier_explanation_rule`) are written in 万元: the larger absolute amount is at least
+   1万元, no non-zero amount would read 0.00万元, and no two different amounts would read
+   alike. Otherwise every amount of the comparison is written in 元 (amounts are published
+   to 0.01元, so there they are always told apart). Null amounts are ignored. #}
+{% macro governance_reason_in_wan(amounts) -%}
+    {%- set sizes = [] -%}
+    {%- for amount in amounts -%}
+        {%- do sizes.append('abs(coalesce(' ~ amount ~ ', 0))') -%}
+    {%- endfor -%}
+    (
+        {{ sizes[0] if sizes | length == 1 else 'greatest(' ~ sizes | join(', ') ~ ')' }} >= 10000
+        {%- for amount in amounts %}
+        and ({{ amount }} is null or {{ amount }} = 0 or {{ governance_wan_value(amount) }} != 0)
+        {%- endfor %}
+        {%- for amount in amounts %}{% for other in amounts[loop.index:] %}
+        and (
+            {{ amount }} is null or {{ other }} is null or {{ amount }} = {{ other }}
+            or {{ governance_wan_value(amount) }} != {{ governance_wan_value(other) }}
+        )
+        {%- endfor %}{% endfor %}
+    )
+{%- endmacro %}
+
+{# `amount` as reason text with its unit, in the unit chosen for the amounts it is compared
+   with (`compared`, the amount itself included; governance_reason_in_wan): '523.40万元' or
+   '-13.53元'. Both sides of a comparison thus always share one unit. #}
+{% macro governance_reason_money(amount, compared) -%}
+    case
+        when {{ governance_reason_in_wan(compared) }}
+            then {{ dbt.concat([governance_format_wan(amount), "'万元'"]) }}
+        else {{ dbt.concat([governance_format_fixed(amount, 2), "'元'"]) }}
+    end
 {%- endmacro %}
 
 {# A score with up to `scale` decimals and no trailing zeros: 72.5 -> '72.5', 60 -> '60'. #}

@@ -88,3 +88,21 @@
     {%- endset -%}
     {{ return((run_query(read_after_query).columns[0].values()[0] | string | trim)[0:10]) }}
 {%- endmacro %}
+
+{# How a customer moved from its tier at the base period to its tier now (METHODOLOGY.md
+   §8 split of the flows, §11 lost_since_year_start): `base` and `current` are aliases of
+   rows holding market_class and the seed tier_families columns tier_family and tier_rank of
+   the customer's tier at the two periods, null when the customer has no customer-month then. 'same' (the same tier),
+   'up' / 'down' (a higher / lower rank of the same family and market class), 'outside'
+   (no customer-month at one of the periods, or another family). #}
+{% macro segmentation_tier_move(base, current) -%}
+    case
+        when {{ base }}.tier_family is null or {{ current }}.tier_family is null
+            or {{ base }}.market_class != {{ current }}.market_class
+            or {{ base }}.tier_family != {{ current }}.tier_family
+            then 'outside'
+        when {{ current }}.tier_rank > {{ base }}.tier_rank then 'up'
+        when {{ current }}.tier_rank < {{ base }}.tier_rank then 'down'
+        else 'same'
+    end
+{%- endmacro %}

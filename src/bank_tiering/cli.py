@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 import duckdb
 
+from bank_tiering.access.commands import users
 from bank_tiering.project import (
     Settings,
     build_args,
@@ -82,6 +83,9 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
 
         generate_raw(settings.raw_dir, customers=customers, months=months, seed=seed,
                      start_month=date(2024, 12, 1))
+        from bank_tiering.access.demo import mark_generated_sample
+
+        mark_generated_sample(settings.raw_dir, customers=customers, months=months, seed=seed)
     # The month-end build runs the models and their data tests, and the seeds that changed
     # since the warehouse's last successful build with theirs (project.build_args). The
     # unit tests check the SQL of the rules on fixed inputs, not the bank's data: they run
@@ -107,10 +111,43 @@ def run(customers: int, months: int, seed: int, full_refresh: bool) -> None:
         return
     print_build_summary(settings.duckdb_path)
     _publish(settings.duckdb_path, settings.serving_path)
+    _demo_users(settings)
     click.echo("\nOpen the dashboard:  .venv/bin/bank-tiering dashboard   "
                "(http://127.0.0.1:8501)")
     click.echo("Query the metrics:   see README \"Semantic layer\" (`mf query --saved-query "
                "segment_overview`)")
+
+
+def _demo_users(settings: Settings) -> None:
+    """On a sample `run` generated itself: one demo user per scope (INTERFACES.md §4),
+    passwords printed once; existing users are never changed."""
+    from bank_tiering.access.demo import ensure_demo_users, is_generated_sample
+    from bank_tiering.access.log import AccessLog
+    from bank_tiering.access.settings import AccessSettings, AccessSettingsError
+    from bank_tiering.access.users import UsersFileError
+
+    if not is_generated_sample(settings.raw_dir):
+        return
+    try:
+        access = AccessSettings.from_env()
+        demo = ensure_demo_users(settings.serving_path, access.users_path,
+                                 AccessLog(access.access_log_path))
+    except (AccessSettingsError, UsersFileError, OSError, duckdb.Error) as error:
+        click.echo(f"\nDemo users not created: {error}", err=True)
+        return
+    click.echo(f"\nDemo users of the sample (users file {access.users_path}; sign in at the "
+               "dashboard with 用户名 and 密码):")
+    for user in demo:
+        shown = (f"password {user.password}   (shown once)" if user.password
+                 else "already there: password unchanged (set one with "
+                      f"`.venv/bin/bank-tiering users passwd {user.username}`)")
+        click.echo(f"  {user.username:<12} {user.scope.kind:<7} {user.scope.scope_id or '':<12} "
+                   f"{user.display_name}   {shown}")
+    if not any(u.scope.kind == "rm" for u in demo):
+        click.echo("  (no RM demo user: the marts hold no relationship manager with a book)")
+
+
+main.add_command(users)
 
 
 @main.command()
@@ -189,6 +226,32 @@ def what_if(param_dir: Path, period: str | None, out: Path | None) -> None:
     except (duckdb.Error, OSError) as error:
         click.echo(f"what-if: {type(error).__name__}: {error}", err=True)
         sys.exit(1)
+
+
+@main.command()
+@click.option("--period", required=True, metavar="YYYY-MM", help="The month reported.")
+@click.option("--branch", default=None, metavar="BRANCH_ID",
+              help="Only this branch's customers (default: the whole bank).")
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              metavar="FILE.xlsx", help="The workbook to write.")
+def report(period: str, branch: str | None, out: Path) -> None:
+    """Write the monthly tiering report (one xlsx workbook, INTERFACES.md §4): tier pyramid,
+    value quadrants, flows with their causes, Pareto, segment profiles, governance counts
+    and the worklists, read from the serving file (BANK_TIERING_SERVING_DUCKDB)."""
+    from bank_tiering.report import ReportError, write_report
+
+    try:
+        result = write_report(Settings.from_env().serving_path, period, branch, out)
+    except ReportError as error:
+        click.echo(f"report: {error}", err=True)
+        sys.exit(2)
+    except (duckdb.Error, OSError) as error:
+        click.echo(f"report: {type(error).__name__}: {error}", err=True)
+        sys.exit(1)
+    click.echo(f"Report of {result.scope.period:%Y-%m} "
+               f"({'branch ' + result.scope.branch if result.scope.branch else 'whole bank'}) "
+               f"written to {result.path}: {len(result.sheets)} sheets "
+               f"({', '.join(result.sheets)}).")
 
 
 def print_build_summary(duckdb_path: Path) -> None:

@@ -151,3 +151,22 @@ def publish(build_path: Path, serving_path: Path) -> PublishResult:
     seconds = time.perf_counter() - started
     log.info("published %d tables to %s in %.1f s", len(written), serving_path, seconds)
     return PublishResult(serving_path=serving_path, tables=written, seconds=seconds)
+
+
+def contract_gaps(con: duckdb.DuckDBPyConnection,
+                  contract: dict[str, tuple[str, ...]]) -> list[str]:
+    """What a serving file lacks of ``contract`` (``"schema.table"`` -> the columns a reader
+    needs): ``"schema.table"`` for a missing table, ``"schema.table.column"`` for a missing
+    column; empty when it has everything. A reader of a file an older version published
+    names what is missing instead of failing on a query."""
+    present: dict[str, set[str]] = {}
+    for schema, table, column in con.execute(
+            "select schema_name, table_name, column_name from duckdb_columns()").fetchall():
+        present.setdefault(f"{schema}.{table}", set()).add(column)
+    gaps: list[str] = []
+    for table, columns in contract.items():
+        if table not in present:
+            gaps.append(table)
+        else:
+            gaps.extend(f"{table}.{c}" for c in columns if c not in present[table])
+    return gaps

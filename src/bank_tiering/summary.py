@@ -4,20 +4,24 @@ Reads ``marts.fct_customer_segment`` through a read-only DuckDB connection: cust
 AUM (sum of the customers' daily-average AUM, 月日均) and contribution of the latest period,
 by tier and by value quadrant, with the Chinese labels the mart carries; and the tier
 governance of that period (METHODOLOGY.md §10–11): customers on watch, overrides in force
-and the size of every relationship-manager worklist (``marts.mart_rm_worklist``).
+and the size of every relationship-manager worklist (``marts.mart_rm_worklist``). Printed in
+Chinese as :class:`TextTable` sections whose columns line up in a terminal (display width:
+a Chinese character takes two columns), units in the headers.
 """
 
 from __future__ import annotations
 
 import logging
 import sys
-import unicodedata
 from dataclasses import asdict, dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 import duckdb
+
+from bank_tiering.money import money_unit
+from bank_tiering.textwidth import display_width, pad
 
 logger = logging.getLogger(__name__)
 
@@ -117,17 +121,61 @@ def summary_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     return result
 
 
-def _pad(text: str, width: int) -> str:
-    """Left-align text in a terminal column; Chinese characters take two cells."""
-    cells = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
-    return text + " " * max(width - cells, 0)
+@dataclass
+class TextTable:
+    """A table printed in a terminal: a title line, a header row and rows of cells, padded
+    by display width (a Chinese character takes two columns, bank_tiering.textwidth), the
+    first column left-aligned and the figures right-aligned. A new section of the summary is
+    one more table (see :func:`segment_tables`, :func:`governance_tables`)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[str]]
+
+    def lines(self) -> list[str]:
+        """The title, the header and the rows, every line of the same display width."""
+        widths = [max(display_width(cell) for cell in column)
+                  for column in zip(self.headers, *self.rows, strict=True)]
+
+        def line(cells: list[str]) -> str:
+            return "  " + "  ".join(
+                pad(cell, width, "left" if i == 0 else "right")
+                for i, (cell, width) in enumerate(zip(cells, widths, strict=True)))
+
+        return [self.title, line(self.headers), *(line(row) for row in self.rows)]
 
 
-def _format_line(name: str, line: dict[str, Any]) -> str:
-    return (
-        f"  {_pad(name, 30)}{line['customers']:>10,}{line['aum'] / 1e6:>16,.1f}"
-        f"{line['contribution'] / 1e3:>24,.1f}"
-    )
+def print_tables(tables: list[TextTable], file: TextIO) -> None:
+    """Print each table after a blank line."""
+    for table in tables:
+        print("", *table.lines(), sep="\n", file=file)
+
+
+def _amounts(lines: list[dict[str, Any]], key: str) -> tuple[float, str]:
+    return money_unit(line[key] for line in lines)
+
+
+def segment_tables(rows: dict[str, Any]) -> list[TextTable]:
+    """The latest period's tiers (by market) and value quadrants, with the total."""
+    lines = [*rows["by_tier"], *rows["by_quadrant"], rows]
+    aum_factor, aum_unit = _amounts(lines, "aum")
+    contribution_factor, contribution_unit = _amounts(lines, "contribution")
+    headers = ["", "客户数（户）", f"月日均金融资产（{aum_unit}）",
+               f"利润贡献度（{contribution_unit}）"]
+
+    def cells(name: str, line: dict[str, Any]) -> list[str]:
+        return [name, f"{line['customers']:,}", f"{line['aum'] / aum_factor:,.2f}",
+                f"{line['contribution'] / contribution_factor:,.2f}"]
+
+    tiers = [cells(f"{t['market_class_label_zh'] or t['market_class']} / "
+                   f"{t['label_zh'] or t['code']}", t) for t in rows["by_tier"]]
+    quadrants = [cells(q["label_zh"] or q["code"], q) for q in rows["by_quadrant"]]
+    period = rows["period_month"]
+    return [
+        TextTable(f"{period.year}年{period.month}月各层级客户（最新期间，按评定等级）：",
+                  ["市场 / 客户分层", *headers[1:]], [*tiers, cells("合计", rows)]),
+        TextTable("按价值象限：", ["价值象限", *headers[1:]], [*quadrants, cells("合计", rows)]),
+    ]
 
 
 def print_summary(
@@ -146,19 +194,9 @@ def print_summary(
         with duckdb.connect(str(con_or_path), read_only=True) as con:
             rows = summary_rows(con)
     if rows["period_month"] is None:
-        print("\nSegments: no period in marts.fct_customer_segment.", file=out)
+        print("\n分层结果：尚无任何期间（先运行 bank-tiering run）。", file=out)
         return rows
-    header = f"  {'':<30}{'customers':>10}{'AUM (CNY m)':>16}{'contribution (CNY k)':>24}"
-    print(f"\nSegments of {rows['period_month']:%Y-%m} (latest period):", file=out)
-    print(header, file=out)
-    for line in rows["by_tier"]:
-        name = f"{line['market_class_label_zh'] or line['market_class']} / "
-        name += line["label_zh"] or line["code"]
-        print(_format_line(name, line), file=out)
-    print("  by value quadrant:", file=out)
-    for line in rows["by_quadrant"]:
-        print(_format_line(line["label_zh"] or line["code"], line), file=out)
-    print(_format_line("total", rows), file=out)
+    print_tables(segment_tables(rows), out)
     return rows
 
 
@@ -240,26 +278,29 @@ def _labels(con: duckdb.DuckDBPyConnection, code_set: str) -> dict[str, str]:
         return {}
 
 
+def governance_tables(rows: dict[str, Any]) -> list[TextTable]:
+    """The latest period's tier governance and the size of every worklist."""
+    period = rows["period_month"]
+    return [
+        TextTable(f"{period.year}年{period.month}月分层治理（METHODOLOGY.md §10–11）：",
+                  ["项目", "客户数（户）"],
+                  [["保级关注", f"{rows['on_watch']:,}"],
+                   ["人工调整生效", f"{rows['overridden']:,}"],
+                   ["服务等级与评定等级不一致", f"{rows['service_differs']:,}"]]),
+        TextTable("期末客户经理（METHODOLOGY.md §14）：", ["客户经理状态", "客户数（户）"],
+                  [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
+                   for line in rows["rm_status"]]),
+        TextTable("客户经理工作清单：", ["工作清单", "客户数（户）", "涉及机构（个）"],
+                  [[line["label_zh"] or line["code"], f"{line['customers']:,}",
+                    f"{line['branches']:,}"] for line in rows["worklists"]]),
+    ]
+
+
 def print_governance_summary(
     con: duckdb.DuckDBPyConnection, *, file: TextIO | None = None
 ) -> dict[str, Any]:
     """Print the on-watch count and the worklist sizes of the latest period."""
-    out = file or sys.stdout
     rows = governance_rows(con)
-    if rows["period_month"] is None:
-        return rows
-    print(f"\nTier governance of {rows['period_month']:%Y-%m} (METHODOLOGY.md §10–11):", file=out)
-    for name, n in (("保级关注 on watch", rows["on_watch"]),
-                    ("人工调整 override in force", rows["overridden"]),
-                    ("服务等级≠评定等级 service ≠ assessed", rows["service_differs"])):
-        print(f"  {_pad(name, 44)}{n:>10,} customers", file=out)
-    print("  Owners at the period end (客户经理, §14):", file=out)
-    for line in rows["rm_status"]:
-        name = f"{line['label_zh'] or ''} {line['code']}".strip()
-        print(f"    {_pad(name, 42)}{line['customers']:>10,} customers", file=out)
-    print("  RM worklists (客户经理工作清单):", file=out)
-    for line in rows["worklists"]:
-        name = f"{line['label_zh'] or ''} {line['code']}".strip()
-        print(f"    {_pad(name, 42)}{line['customers']:>10,} customers"
-              f"{line['branches']:>6,} branches", file=out)
+    if rows["period_month"] is not None:
+        print_tables(governance_tables(rows), file or sys.stdout)
     return rows

@@ -1,8 +1,8 @@
 {#- METHODOLOGY.md §11: the lost_since_year_start count per (period, market_class, December
-    tier) of mart_rm_worklist equals mart_tier_flows' ytd lost_customers (§8) — customers
-    with no customer-month in the period included — for every tier that every branch
-    watches (a branch that un-watches a tier removes its customers from the list only).
-    Returns the disagreements. -#}
+    tier) of mart_rm_worklist equals mart_tier_flows' ytd lost_customers − lost_upgraded_customers
+    (§8: customers who moved up are not lost to the bank; customers with no customer-month in
+    the period are) for every tier that every branch watches (a branch that un-watches a
+    tier removes its customers from the list only). Returns the disagreements. -#}
 with
 
 mart_tier_flows as (
@@ -10,7 +10,7 @@ mart_tier_flows as (
         period_month,
         market_class,
         tier_code,
-        lost_customers
+        lost_customers - lost_upgraded_customers as lost_customers
     from {{ ref('mart_tier_flows') }}
     where flow_type = 'ytd'
 ),

@@ -16,6 +16,20 @@ from bank_tiering.project import PROJECT_DIR, Settings, run_dbt, run_dbt_process
 
 FIXTURES = PROJECT_DIR / "tests" / "fixtures"
 
+#: METHODOLOGY.md §10 tier families and ranks, written out here on purpose (the seeds are not
+#: read): the independent recomputations of the worklists and of the report's flows use them.
+FAMILY_RANK = {
+    ("retail", "high_net_worth"): ("retail", 3), ("retail", "mass_affluent"): ("retail", 2),
+    ("retail", "mass"): ("retail", 1),
+    ("corporate", "strategic"): ("corp_loan", 4), ("corporate", "large"): ("corp_loan", 3),
+    ("corporate", "medium"): ("corp_loan", 2), ("corporate", "small"): ("corp_loan", 1),
+    ("institution", "strategic"): ("inst_loan", 2),
+    ("institution", "institution"): ("inst_loan", 1),
+    ("corporate", "above_scale"): ("no_loan", 2), ("corporate", "below_scale"): ("no_loan", 1),
+    ("institution", "above_scale"): ("no_loan", 2),
+    ("institution", "below_scale"): ("no_loan", 1),
+}
+
 
 class Build:
     """A dbt build of the project into its own DuckDB file and target folder."""
@@ -48,6 +62,19 @@ class Build:
                 shutil.copyfile(wal, snapshot_wal)
         with duckdb.connect(str(self._snapshot), read_only=True) as con:
             return con.execute(sql).fetchall()
+
+
+@pytest.fixture
+def fast_password_hashes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Cheap argon2id parameters for tests that hash many passwords (a verification reads
+    the parameters from the hash); test_access.py checks the production parameters."""
+    from argon2 import PasswordHasher
+
+    from bank_tiering.access import users
+
+    fast = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    monkeypatch.setattr(users, "_HASHER", fast)
+    monkeypatch.setattr(users, "DUMMY_HASH", fast.hash("dummy"))
 
 
 @pytest.fixture(scope="session", autouse=True)

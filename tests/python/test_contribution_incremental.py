@@ -63,6 +63,8 @@ TABLES = {
     "marts.mart_segment_summary": ("period_month", "market_class", "tier_code", "value_quadrant"),
     "marts.mart_contribution_pareto": ("period_month", "market_class"),
     "marts.mart_tier_flows": ("flow_type", "period_month", "market_class", "tier_code"),
+    "marts.mart_segment_profile": ("period_month", "market_class", "tier_code",
+                                   "profile_dimension", "profile_value"),
     "marts.mart_rm_worklist": ("period_month", "list_code", "customer_id"),
     "marts.mart_rm_portfolio": ("period_month", "rm_id", "market_class", "service_tier_code"),
     "marts.fct_prospect_quadrant": ("prospect_id",),

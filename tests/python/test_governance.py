@@ -27,7 +27,7 @@ from pathlib import Path
 import duckdb
 import pytest
 from click.testing import CliRunner
-from conftest import FIXTURES, Build
+from conftest import FAMILY_RANK, FIXTURES, Build
 
 from bank_tiering.cli import main
 from bank_tiering.generator import generate
@@ -39,22 +39,13 @@ EXPECTED_BY_KEY = json.loads(
     (FIXTURES / "raw_dirty" / "_expected_quarantine.json").read_text(encoding="utf-8")
 )["_tier_overrides_by_key"]
 
-# METHODOLOGY.md §10 written out here on purpose (the seeds are not read).
-FAMILY_RANK = {
-    ("retail", "high_net_worth"): ("retail", 3), ("retail", "mass_affluent"): ("retail", 2),
-    ("retail", "mass"): ("retail", 1),
-    ("corporate", "strategic"): ("corp_loan", 4), ("corporate", "large"): ("corp_loan", 3),
-    ("corporate", "medium"): ("corp_loan", 2), ("corporate", "small"): ("corp_loan", 1),
-    ("institution", "strategic"): ("inst_loan", 2),
-    ("institution", "institution"): ("inst_loan", 1),
-    ("corporate", "above_scale"): ("no_loan", 2), ("corporate", "below_scale"): ("no_loan", 1),
-    ("institution", "above_scale"): ("no_loan", 2),
-    ("institution", "below_scale"): ("no_loan", 1),
-}
 GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # others 0
 # §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")
 HANDOVER_DAYS = 30
+# §18 default contact cadence (days) by (market_class, service tier)
+CADENCE = {("retail", "high_net_worth"): 30, ("retail", "mass_affluent"): 90,
+           ("corporate", "strategic"): 30, ("corporate", "large"): 60}
 WATCHED = {("retail", "high_net_worth"), ("retail", "mass_affluent"),
            ("corporate", "strategic"), ("corporate", "large")}
 NEXT_LINE = {  # (market_class, tier) -> (basis, line of the next higher tier of that basis)
@@ -102,6 +93,20 @@ def _owners_from_raw(raw_dir: Path) -> dict[str, list[tuple[date, date | None, s
     for cid, start, end, rm, leave in rows:
         owners[cid].append((start, end, rm, leave))
     return owners
+
+
+def _contacts_from_raw(raw_dir: Path) -> dict[str, list[date]]:
+    """customer_id -> its contact dates, sorted (METHODOLOGY.md §18; none when not landed)."""
+    contacts = _landed(raw_dir, "contacts")
+    found: dict[str, list[date]] = defaultdict(list)
+    if contacts is None:
+        return found
+    with duckdb.connect() as con:
+        for cid, day in con.execute(
+                f"select customer_id, cast(contact_date as date) from {contacts} order by 2"
+        ).fetchall():
+            found[cid].append(day)
+    return found
 
 
 def _period_end(month: date) -> date:
@@ -171,6 +176,7 @@ OPTIONAL_TABLES = {  # INTERFACES.md §2: absent = none (the RM pair: every cust
                        "approved_by", "valid_from", "valid_to"],
     "relationship_managers": ["rm_id", "rm_name", "branch_id", "hire_date", "leave_date"],
     "customer_assignments": ["assignment_id", "customer_id", "rm_id", "valid_from", "valid_to"],
+    "contacts": ["contact_id", "customer_id", "rm_id", "contact_date", "channel"],
 }
 
 
@@ -331,6 +337,7 @@ def test_owner_equals_the_assignment_in_force_at_period_end(governed: Build) -> 
 
 def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
     owners = _owners_from_raw(governed.settings.raw_dir)
+    contacts = _contacts_from_raw(governed.settings.raw_dir)
     rows = governed.query(
         "select customer_id, period_month, market_class, tier_code, service_tier_code, "
         "avg_aum, avg_deposit_balance, is_on_watch from marts.fct_customer_segment")
@@ -350,6 +357,10 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
         if (market, service) in WATCHED and (
                 status != "active" or (leave is not None and leave <= notice_end)):
             expected.add((month, "handover", cid))
+        if (market, service) in CADENCE:
+            last = max((d for d in contacts.get(cid, []) if d <= _period_end(month)), default=None)
+            if last is None or (_period_end(month) - last).days > CADENCE[(market, service)]:
+                expected.add((month, "contact_overdue", cid))
         before = by_key.get((cid, _month_before(month)))
         if before is not None:
             family, rank = FAMILY_RANK[(market, service)]
@@ -365,13 +376,19 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
             continue
         for (cid, m), r in by_key.items():
             now = by_key.get((cid, month))
-            if m == base and (r[2], r[3]) in WATCHED and (now is None or now[3] != r[3]):
+            if m != base or (r[2], r[3]) not in WATCHED:
+                continue
+            family, rank = FAMILY_RANK[(r[2], r[3])]
+            # lost: gone, another family, or lower; a customer who moved up is not lost
+            if now is None or FAMILY_RANK[(now[2], now[3])][0] != family \
+                    or FAMILY_RANK[(now[2], now[3])][1] < rank:
                 expected.add((month, "lost_since_year_start", cid))
     got = set(governed.query(
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
     assert got == expected
     assert {code for _, code, _ in got} == {"near_upgrade", "on_watch", "downgraded",
-                                            "lost_since_year_start", "declining", "handover"}
+                                            "lost_since_year_start", "declining", "handover",
+                                            "contact_overdue"}
 
 
 # --------------------------------------------------------------------------------------
@@ -507,6 +524,16 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
         ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1'),
         ('2025-06-01', 'handover', '待交接客户', 'c', 'B2')""")
+    con.execute("create schema parameters")
+    con.execute("create table parameters.code_labels as select * from (values "
+                "('worklist', 'near_upgrade', '临界提升客户'), "
+                "('worklist', 'on_watch', '保级关注客户'), "
+                "('worklist', 'downgraded', '本月降级客户'), "
+                "('worklist', 'lost_since_year_start', '年初以来流失客户'), "
+                "('worklist', 'declining', '资产下滑客户'), "
+                "('worklist', 'handover', '待交接客户'), "
+                "('rm_status', 'active', '在职'), ('rm_status', 'departed', '客户经理已离职'), "
+                "('rm_status', 'unassigned', '无客户经理')) as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
@@ -518,4 +545,5 @@ def test_summary_prints_the_latest_governance_counts() -> None:
     assert [(s["code"], s["customers"]) for s in rows["rm_status"]] == [
         ("active", 2), ("departed", 0), ("unassigned", 1)]
     text = out.getvalue()
-    assert "2025-06" in text and "临界提升客户 near_upgrade" in text and "declining" in text
+    assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
+    assert "near_upgrade" not in text and "declining" not in text

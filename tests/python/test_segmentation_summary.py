@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import io
+import unicodedata
 from datetime import date
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from bank_tiering.summary import print_summary, summary_rows
+from bank_tiering.summary import TextTable, print_summary, summary_rows
+from bank_tiering.textwidth import display_width, pad
 
 RETAIL, CORPORATE = ("retail", "个人客户市场"), ("corporate", "公司客户市场")
 MASS, HNW, SMALL = ("mass", "低价值客户"), ("high_net_worth", "高净值客户"), ("small", "小企业客户")
@@ -68,7 +70,7 @@ def test_print_summary_from_a_read_only_file(tmp_path: Path) -> None:
     rows = print_summary(path, file=out)
     text = out.getvalue()
     assert rows["customers"] == 4
-    assert "2025-06" in text
+    assert "2025年6月" in text
     assert "个人客户市场 / 高净值客户" in text
     assert "重要客户" in text
     # the file was opened read-only: another read-only reader can open it at the same time
@@ -81,4 +83,38 @@ def test_print_summary_of_an_empty_mart() -> None:
     rows = print_summary(_warehouse(rows=[]), file=out)
     assert rows["period_month"] is None
     assert rows["by_tier"] == []
-    assert "no period" in out.getvalue()
+    assert "尚无任何期间" in out.getvalue()
+
+
+def _cjk_terminal_width(text: str) -> int:
+    """Columns in a terminal with a CJK locale, where ambiguous characters (≠, ·, —, ×)
+    are two columns wide as well."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+
+
+def test_printed_tables_line_up_in_a_terminal() -> None:
+    """Every line of a printed table (header and rows) has the same display width in a
+    terminal counting Chinese characters as two columns — also one counting ambiguous
+    characters as two — so the right-aligned figures end in one column; headers carry
+    units and no English code is printed."""
+    out = io.StringIO()
+    print_summary(_warehouse(), file=out)
+    tables = [block.splitlines()[1:] for block in out.getvalue().strip().split("\n\n")]
+    assert len(tables) == 2 and all(len(lines) >= 3 for lines in tables)
+    for lines in tables:
+        for width in (display_width, _cjk_terminal_width):
+            assert len({width(line) for line in lines}) == 1, lines
+        assert "（户）" in lines[0] and "元）" in lines[0]
+    text = out.getvalue()
+    assert "个人客户市场 / 高净值客户" in text and "合计" in text
+    for code in ("high_net_worth", "important", "customers", "AUM", "CNY"):
+        assert code not in text
+
+
+def test_text_table_pads_by_display_width() -> None:
+    table = TextTable("标题", ["市场", "客户数（户）"], [["个人客户市场", "1,932"], ["BR001", "7"]])
+    header, first, second = table.lines()[1:]
+    assert first.index("1,932") + 5 == len(first) and second.endswith("  7")
+    assert display_width(header) == display_width(first) == display_width(second)
+    assert pad("高净值", 8) == "高净值  " and pad("19", 4, "right") == "  19"
+    assert display_width("高净值客户") == 10 and display_width("BR001") == 5

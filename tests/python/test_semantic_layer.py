@@ -154,3 +154,44 @@ def test_service_tiers_and_worklists_equal_the_marts(parsed: Served, tmp_path: P
         for key, (n, aum) in got.items():
             assert n == expected[key][0], key
             assert aum == pytest.approx(float(expected[key][1] or 0), rel=1e-9, abs=1e-6), key
+
+
+def test_cost_income_ratio_equals_the_marts(parsed: Served, tmp_path: Path) -> None:
+    """cost_income_ratio (ratio of total_cost to total_income, INTERFACES.md §4) per month,
+    market and tier equals the contribution mart's own sums, costs and incomes added after
+    aggregation; the profile dimensions group the metrics like the profile mart."""
+    rows = _mf_csv(parsed, tmp_path, "--metrics", "cost_income_ratio,total_cost,total_income",
+                   "--group-by", "metric_time__month,customer_month__market_class,"
+                   "customer_month__tier_code")
+    by_age = _mf_csv(parsed, tmp_path, "--metrics", "customers", "--group-by",
+                     "metric_time__month,customer_month__tier_code,customer_month__age_band,"
+                     "customer_month__aum_band")
+    with duckdb.connect(str(parsed.serving_path), read_only=True) as con:
+        expected = {
+            (str(p), m, t): (cost, income) for p, m, t, cost, income in con.execute(
+                "select s.period_month, s.market_class, s.tier_code, "
+                "sum(c.capital_cost + c.operating_cost + c.credit_cost), "
+                "sum(c.loan_ftp_income + c.deposit_ftp_income + c.fee_income) "
+                "from marts.fct_customer_segment as s join marts.fct_customer_contribution as c "
+                "using (customer_id, period_month) group by all").fetchall()
+        }
+        profile = {
+            (str(p), t, age, band): n for p, t, age, band, n in con.execute(
+                "select period_month, tier_code, age_band, aum_band, count(*) "
+                "from marts.fct_customer_segment group by all").fetchall()
+        }
+    got = {(r["metric_time__month"][:10], r["customer_month__market_class"],
+            r["customer_month__tier_code"]): r for r in rows}
+    assert got.keys() == expected.keys()
+    for key, (cost, income) in expected.items():
+        row = got[key]
+        assert float(row["total_cost"]) == pytest.approx(float(cost), rel=1e-9, abs=1e-6), key
+        assert float(row["total_income"]) == pytest.approx(float(income), rel=1e-9, abs=1e-6), key
+        if float(income) != 0:
+            assert float(row["cost_income_ratio"]) == pytest.approx(
+                float(cost) / float(income), rel=1e-9), key
+    assert any(0 < float(r["cost_income_ratio"]) < 1 for r in rows if r["cost_income_ratio"])
+    got_profile = {(r["metric_time__month"][:10], r["customer_month__tier_code"],
+                    r["customer_month__age_band"] or None, r["customer_month__aum_band"]):
+                   int(r["customers"]) for r in by_age}
+    assert got_profile == profile

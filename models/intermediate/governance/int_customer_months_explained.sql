@@ -3,9 +3,15 @@
     doc `tier_explanation_rule`): the basis that decided the tier, its value, the tier's
     lower line and the next higher tier's line of the same basis, the gap to it, and one
     Chinese sentence each for the tier and the quadrant naming the values and the lines or
-    medians they were compared with (money in 万元, two decimals). Lines are the customer's
-    branch's (§6). -#}
+    medians they were compared with. Money has two decimals, both sides of a comparison in
+    one unit: 万元 when that keeps them apart, else 元 (macro governance_reason_money).
+    Lines are the customer's branch's (§6). -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
+{#- The amounts of each comparison (one unit per comparison). #}
+{%- set sales_pair = ['labelled.annual_sales', 'labelled.large_min_annual_sales'] %}
+{%- set line_pair = ['tier_basis_value', 'tier_line_value'] %}
+{%- set next_line_pair = ['tier_basis_value', 'next_tier_line_value'] %}
+{%- set median_pair = ['contribution', 'contribution_group_median'] %}
 with
 
 int_customer_months_classified as (
@@ -155,13 +161,14 @@ labelled as (
 sentences as (
     select
         labelled.*,
-        -- 年销售额 x万元 < 大型客户线 y万元 (the comparison a medium or small corporate failed)
+        -- 年销售额 x < 大型客户线 y (the comparison a medium or small corporate failed)
         case
             when labelled.annual_sales is null then '年销售额未知'
             else {{ dbt.concat([
-                "'年销售额 '", governance_format_wan('labelled.annual_sales'), "'万元 < '",
-                "coalesce(labelled.large_label_zh, 'large')", "'线 '",
-                governance_format_wan('labelled.large_min_annual_sales'), "'万元'"]) }}
+                "'年销售额 '",
+                governance_reason_money('labelled.annual_sales', sales_pair),
+                "' < '", "coalesce(labelled.large_label_zh, 'large')", "'线 '",
+                governance_reason_money('labelled.large_min_annual_sales', sales_pair)]) }}
         end as below_large_line_zh
     from labelled
 ),
@@ -182,12 +189,12 @@ final as (
         case
             when tier_basis in ('avg_aum', 'avg_deposit_balance', 'annual_sales') and tier_line_value is not null
                 then {{ dbt.concat([
-                    'basis_label_zh', "' '", governance_format_wan('tier_basis_value'), "'万元 ≥ '",
-                    'tier_label_zh', "'线 '", governance_format_wan('tier_line_value'), "'万元'"]) }}
+                    'basis_label_zh', "' '", governance_reason_money('tier_basis_value', line_pair), "' ≥ '",
+                    'tier_label_zh', "'线 '", governance_reason_money('tier_line_value', line_pair)]) }}
             when tier_basis in ('avg_aum', 'avg_deposit_balance') and next_tier_line_value is not null
                 then {{ dbt.concat([
-                    'basis_label_zh', "' '", governance_format_wan('tier_basis_value'), "'万元 < '",
-                    'next_tier_label_zh', "'线 '", governance_format_wan('next_tier_line_value'), "'万元'"]) }}
+                    'basis_label_zh', "' '", governance_reason_money('tier_basis_value', next_line_pair), "' < '",
+                    'next_tier_label_zh', "'线 '", governance_reason_money('next_tier_line_value', next_line_pair)]) }}
             when tier_basis = 'sme_standard' and meets_sme_floors
                 then {{ dbt.concat([
                     'below_large_line_zh', "'；达到小企业认定标准（'",
@@ -204,13 +211,13 @@ final as (
         {{ dbt.concat([
             "case"
             ~ " when is_contribution_high then " ~ dbt.concat([
-                "'贡献度 '", governance_format_wan('contribution'), "'万元 ≥ 组中位数 '",
-                governance_format_wan('contribution_group_median'), "'万元'"])
+                "'贡献度 '", governance_reason_money('contribution', median_pair), "' ≥ 组中位数 '",
+                governance_reason_money('contribution_group_median', median_pair)])
             ~ " when contribution <= 0 then " ~ dbt.concat([
-                "'贡献度 '", governance_format_wan('contribution'), "'万元 ≤ 0'"])
+                "'贡献度 '", governance_reason_money('contribution', ['contribution']), "' ≤ 0'"])
             ~ " else " ~ dbt.concat([
-                "'贡献度 '", governance_format_wan('contribution'), "'万元 < 组中位数 '",
-                governance_format_wan('contribution_group_median'), "'万元'"])
+                "'贡献度 '", governance_reason_money('contribution', median_pair), "' < 组中位数 '",
+                governance_reason_money('contribution_group_median', median_pair)])
             ~ " end",
             "'；银行价值 '",
             governance_format_trimmed('bank_value_score'),

@@ -1,7 +1,9 @@
 {{ config(materialized='incremental', **incremental_by_month('period_month')) }}
 {#- Behaviour, lifecycle and profile of every customer-month (METHODOLOGY.md §7): activity
-    level, lifecycle stage, age, income and occupation bands (retail) and risk grade
-    (corporate, institution). Bands and windows come from the branch-resolved seeds (§6). -#}
+    level, lifecycle stage, age, income and occupation bands (retail), risk grade
+    (corporate, institution) and the asset-size band within the assessed tier (seed
+    aum_bands, doc `aum_band_overrides`; `unbanded` when no band of the tier holds the
+    avg_aum). Bands and windows come from the branch-resolved seeds (§6). -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
@@ -12,6 +14,8 @@ int_customer_months_classified as (
         period_end,
         market_class,
         parameter_branch_id,
+        tier_code,
+        avg_aum,
         occupation,
         annual_income,
         birth_date,
@@ -52,6 +56,10 @@ int_income_bands_resolved as (
 
 int_rating_risk_grades_resolved as (
     select * from {{ ref('int_rating_risk_grades_resolved') }}
+),
+
+int_aum_bands_resolved as (
+    select * from {{ ref('int_aum_bands_resolved') }}
 ),
 
 occupation_groups as (
@@ -109,7 +117,8 @@ banded as (
         int_age_bands_resolved.age_band as age_band_matched,
         int_income_bands_resolved.income_band as income_band_matched,
         occupation_groups.occupation_group as occupation_group_matched,
-        int_rating_risk_grades_resolved.risk_grade as rating_risk_grade
+        int_rating_risk_grades_resolved.risk_grade as rating_risk_grade,
+        int_aum_bands_resolved.aum_band as aum_band_matched
     from customer_months
     left join int_activity_levels_resolved
         on customer_months.parameter_branch_id = int_activity_levels_resolved.branch_id
@@ -138,6 +147,14 @@ banded as (
         on customer_months.market_class in ('corporate', 'institution')
             and customer_months.parameter_branch_id = int_rating_risk_grades_resolved.branch_id
             and coalesce(customer_months.rating_in_force, 'unrated') = int_rating_risk_grades_resolved.rating
+    left join int_aum_bands_resolved
+        on customer_months.parameter_branch_id = int_aum_bands_resolved.branch_id
+            and customer_months.market_class = int_aum_bands_resolved.market_class
+            and customer_months.tier_code = int_aum_bands_resolved.tier_code
+            and {{ segmentation_in_band(
+            'customer_months.avg_aum',
+            'int_aum_bands_resolved.min_avg_aum',
+            'int_aum_bands_resolved.max_avg_aum') }}
 ),
 
 final as (
@@ -172,7 +189,8 @@ final as (
             when market_class not in ('corporate', 'institution') then null
             when has_high_risk_loan then 'high'
             else rating_risk_grade
-        end as risk_grade
+        end as risk_grade,
+        coalesce(aum_band_matched, 'unbanded') as aum_band
     from banded
 )
 

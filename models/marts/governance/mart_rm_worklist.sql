@@ -5,7 +5,8 @@
 ) }}
 {#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, §14, INTERFACES.md §3),
     grain period_month × list_code × customer_id, every period (doc `rm_worklist_rule`):
-    near_upgrade, on_watch, downgraded, lost_since_year_start, declining, handover; every
+    near_upgrade, on_watch, downgraded, lost_since_year_start, declining, handover (§14),
+    contact_overdue (§18); every
     row names the customer's owner at the period end (rm_id, rm_status). Watched tiers
     and ratios come from the branch-resolved seeds (§6). Boundaries are compared in
     DECIMAL on published amounts (0.01), so exactly 0.9 × a line is near_upgrade and a fall
@@ -37,7 +38,8 @@ fct_customer_segment as (
         tier_basis,
         tier_basis_value,
         next_tier_code,
-        next_tier_line_value
+        next_tier_line_value,
+        days_since_contact
     from {{ ref('fct_customer_segment') }}{{ read_filter }}
 ),
 
@@ -71,6 +73,10 @@ int_tier_lines_resolved as (
 int_worklist_watched_tiers_resolved as (
     select * from {{ ref('int_worklist_watched_tiers_resolved') }}
     where is_watched
+),
+
+int_contact_cadence_resolved as (
+    select * from {{ ref('int_contact_cadence_resolved') }}
 ),
 
 int_branch_parameters_pivoted as (
@@ -107,6 +113,7 @@ customer_months as (
         fct_customer_segment.months_below,
         fct_customer_segment.is_on_watch,
         fct_customer_segment.grace_months_left,
+        fct_customer_segment.days_since_contact,
         fct_customer_segment.tier_basis,
         {{ governance_money('fct_customer_segment.tier_basis_value') }} as tier_basis_value,
         fct_customer_segment.next_tier_code,
@@ -224,8 +231,9 @@ downgraded as (
 ),
 
 -- 年初以来流失: in a watched assessed tier at the December before (a loaded period), and
--- not in that tier now — in another tier or without a customer-month now; the same
--- membership as mart_tier_flows' ytd lost_customers (§8).
+-- now without a customer-month, in another family or in a lower tier of the family (a
+-- customer who moved up is not lost to the bank): mart_tier_flows' ytd lost_customers
+-- less its lost_upgraded_customers (§8, the same macro segmentation_tier_move).
 year_start_periods as (
     select distinct
         period_month,
@@ -259,12 +267,19 @@ lost_since_year_start as (
     left join customer_months as current_months
         on base_months.customer_id = current_months.customer_id
             and year_start_periods.period_month = current_months.period_month
+    left join tier_families as base_families
+        on base_months.market_class = base_families.market_class
+            and base_months.tier_code = base_families.tier_code
+    left join tier_families as current_families
+        on current_months.market_class = current_families.market_class
+            and current_months.tier_code = current_families.tier_code
     where
         not coalesce(
             current_months.market_class = base_months.market_class
             and current_months.tier_code = base_months.tier_code,
             false
         )
+        and {{ segmentation_tier_move('base_families', 'current_families') }} != 'up'
 ),
 
 -- 资产下滑: a watched assessed tier now, and avg_aum fell by at least decline_ratio from a
@@ -334,6 +349,35 @@ handover as (
             'day', 'customer_months.handover_notice_days', dbt.last_day('customer_months.period_month', 'month')) }} as date)
 ),
 
+-- 超期未联系 (§18): the service tier has a contact cadence and the customer was never
+-- contacted by pe, or its last contact is more than that many days before pe; compared
+-- with the cadence, gap = days since the last contact − the cadence (null: never).
+contact_overdue as (
+    select
+        customer_months.period_month,
+        'contact_overdue' as list_code,
+        customer_months.customer_id,
+        customer_months.branch_id,
+        customer_months.market_class,
+        customer_months.tier_code,
+        customer_months.service_tier_code,
+        customer_months.avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        int_contact_cadence_resolved.max_days_between_contacts as reference_value,
+        customer_months.days_since_contact - int_contact_cadence_resolved.max_days_between_contacts as gap,
+        customer_months.months_below,
+        customer_months.grace_months_left
+    from customer_months
+    inner join int_contact_cadence_resolved
+        on customer_months.parameter_branch_id = int_contact_cadence_resolved.branch_id
+            and customer_months.market_class = int_contact_cadence_resolved.market_class
+            and customer_months.service_tier_code = int_contact_cadence_resolved.tier_code
+    where
+        customer_months.days_since_contact is null
+        or customer_months.days_since_contact > int_contact_cadence_resolved.max_days_between_contacts
+),
+
 listed as (
     select * from near_upgrade
     union all
@@ -346,6 +390,8 @@ listed as (
     select * from declining
     union all
     select * from handover
+    union all
+    select * from contact_overdue
 ),
 
 prioritised as (

@@ -40,6 +40,10 @@ int_customer_months_assigned as (
     from {{ ref('int_customer_months_assigned') }}{{ incremental_period_filter(start_month) }}
 ),
 
+int_customer_months_contacted as (
+    select * from {{ ref('int_customer_months_contacted') }}{{ incremental_period_filter(start_month) }}
+),
+
 int_service_strategies_resolved as (
     select * from {{ ref('int_service_strategies_resolved') }}
 ),
@@ -70,6 +74,7 @@ segments as (
         int_profiled.income_band,
         int_profiled.occupation_group,
         int_profiled.risk_grade,
+        int_profiled.aum_band,
         int_profiled.rating_in_force,
         int_profiled.activity_window_transactions,
         int_customer_months_classified.avg_aum,
@@ -110,7 +115,9 @@ segments as (
         explained.tier_reason_zh,
         explained.quadrant_reason_zh,
         owners.rm_id,
-        coalesce(owners.rm_status, 'unassigned') as rm_status
+        coalesce(owners.rm_status, 'unassigned') as rm_status,
+        contacted.last_contact_date,
+        contacted.days_since_contact
     from int_customer_months_classified
     left join int_customer_months_profiled as int_profiled
         on int_customer_months_classified.customer_id = int_profiled.customer_id
@@ -130,6 +137,9 @@ segments as (
     left join int_customer_months_assigned as owners
         on int_customer_months_classified.customer_id = owners.customer_id
             and int_customer_months_classified.period_month = owners.period_month
+    left join int_customer_months_contacted as contacted
+        on int_customer_months_classified.customer_id = contacted.customer_id
+            and int_customer_months_classified.period_month = contacted.period_month
 ),
 
 final as (
@@ -164,6 +174,8 @@ final as (
         occupation_group_labels.label_zh as occupation_group_label_zh,
         segments.risk_grade,
         risk_grade_labels.label_zh as risk_grade_label_zh,
+        segments.aum_band,
+        aum_band_labels.label_zh as aum_band_label_zh,
         segments.rating_in_force,
         cast(segments.activity_window_transactions as integer) as activity_window_transactions,
 
@@ -226,7 +238,11 @@ final as (
         -- owner at the period end (§14)
         segments.rm_id,
         segments.rm_status,
-        rm_status_labels.label_zh as rm_status_label_zh
+        rm_status_labels.label_zh as rm_status_label_zh,
+
+        -- contact cadence (§18)
+        cast(segments.last_contact_date as date) as last_contact_date,
+        cast(segments.days_since_contact as integer) as days_since_contact
     from segments
     left join code_labels as customer_type_labels
         on customer_type_labels.code_set = 'customer_type'
@@ -261,6 +277,9 @@ final as (
     left join code_labels as risk_grade_labels
         on risk_grade_labels.code_set = 'risk_grade'
             and segments.risk_grade = risk_grade_labels.code
+    left join code_labels as aum_band_labels
+        on aum_band_labels.code_set = 'aum_band'
+            and segments.aum_band = aum_band_labels.code
     left join code_labels as value_quadrant_labels
         on value_quadrant_labels.code_set = 'value_quadrant'
             and segments.value_quadrant = value_quadrant_labels.code

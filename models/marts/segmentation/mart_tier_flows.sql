@@ -4,7 +4,11 @@
     month before; `ytd`: the December before, 年初): start = in the tier at q; retained =
     in the tier at q and at p; lost = at q, not in the tier at p (another tier, or no
     customer-month at p); gained = in the tier at p, not at q; end = at p. AUM is the
-    avg_aum of the period named. A row exists for every tier with a customer at q or at p
+    avg_aum of the period named. Lost and gained are split by cause (seed tier_families,
+    macro segmentation_tier_move): lost = downgraded (a lower tier of the same family at p)
+    + upgraded (a higher one) + left (no customer-month at p, or another family); gained =
+    new (no customer-month at q, or another family) + upgraded (from a lower tier) +
+    downgraded (from a higher tier). A row exists for every tier with a customer at q or at p
     (a tier emptied at p still reports its lost customers), and only for periods whose
     base period is loaded (a period of the marts). Incremental by month: a run writes the
     periods from incremental_start_month() on and reads fct_customer_segment from the
@@ -28,6 +32,27 @@ code_labels as (
         code,
         label_zh
     from {{ ref('code_labels') }}
+),
+
+tier_families as (
+    select
+        market_class,
+        tier_code,
+        tier_family,
+        tier_rank
+    from {{ ref('tier_families') }}
+),
+
+-- each customer-month with the family and rank of its tier (seed tier_families)
+segments as (
+    select
+        fct_customer_segment.*,
+        tier_families.tier_family,
+        tier_families.tier_rank
+    from fct_customer_segment
+    left join tier_families
+        on fct_customer_segment.market_class = tier_families.market_class
+            and fct_customer_segment.tier_code = tier_families.tier_code
 ),
 
 loaded_periods as (
@@ -76,11 +101,12 @@ base_memberships as (
             current_segments.market_class = base_segments.market_class
             and current_segments.tier_code = base_segments.tier_code,
             false
-        ) as is_retained
+        ) as is_retained,
+        {{ segmentation_tier_move('base_segments', 'current_segments') }} as tier_move
     from loaded_pairs
-    inner join fct_customer_segment as base_segments
+    inner join segments as base_segments
         on loaded_pairs.base_period_month = base_segments.period_month
-    left join fct_customer_segment as current_segments
+    left join segments as current_segments
         on base_segments.customer_id = current_segments.customer_id
             and loaded_pairs.period_month = current_segments.period_month
 ),
@@ -98,11 +124,12 @@ current_memberships as (
             base_segments.market_class = current_segments.market_class
             and base_segments.tier_code = current_segments.tier_code,
             false
-        ) as is_retained
+        ) as is_retained,
+        {{ segmentation_tier_move('base_segments', 'current_segments') }} as tier_move
     from loaded_pairs
-    inner join fct_customer_segment as current_segments
+    inner join segments as current_segments
         on loaded_pairs.period_month = current_segments.period_month
-    left join fct_customer_segment as base_segments
+    left join segments as base_segments
         on current_segments.customer_id = base_segments.customer_id
             and loaded_pairs.base_period_month = base_segments.period_month
 ),
@@ -124,7 +151,13 @@ flow_rows as (
         0 as gained_customers,
         0 as gained_end_aum,
         0 as end_customers,
-        0 as end_aum
+        0 as end_aum,
+        case when not is_retained and tier_move = 'down' then 1 else 0 end as lost_downgraded_customers,
+        case when not is_retained and tier_move = 'up' then 1 else 0 end as lost_upgraded_customers,
+        case when not is_retained and tier_move not in ('up', 'down') then 1 else 0 end as lost_left_customers,
+        0 as gained_new_customers,
+        0 as gained_upgraded_customers,
+        0 as gained_downgraded_customers
     from base_memberships
 
     union all
@@ -145,7 +178,13 @@ flow_rows as (
         case when is_retained then 0 else 1 end as gained_customers,
         case when is_retained then 0 else end_aum end as gained_end_aum,
         1 as end_customers,
-        end_aum
+        end_aum,
+        0 as lost_downgraded_customers,
+        0 as lost_upgraded_customers,
+        0 as lost_left_customers,
+        case when not is_retained and tier_move not in ('up', 'down') then 1 else 0 end as gained_new_customers,
+        case when not is_retained and tier_move = 'up' then 1 else 0 end as gained_upgraded_customers,
+        case when not is_retained and tier_move = 'down' then 1 else 0 end as gained_downgraded_customers
     from current_memberships
 ),
 
@@ -166,7 +205,13 @@ flows as (
         sum(gained_customers) as gained_customers,
         sum(gained_end_aum) as gained_end_aum,
         sum(end_customers) as end_customers,
-        sum(end_aum) as end_aum
+        sum(end_aum) as end_aum,
+        sum(lost_downgraded_customers) as lost_downgraded_customers,
+        sum(lost_upgraded_customers) as lost_upgraded_customers,
+        sum(lost_left_customers) as lost_left_customers,
+        sum(gained_new_customers) as gained_new_customers,
+        sum(gained_upgraded_customers) as gained_upgraded_customers,
+        sum(gained_downgraded_customers) as gained_downgraded_customers
     from flow_rows
     group by
         flow_type,
@@ -200,7 +245,13 @@ final as (
         cast(flows.end_customers - flows.start_customers as bigint) as net_customer_change,
         {{ contribution_money('flows.end_aum - flows.start_aum', 38) }} as net_aum_change,
         {{ contribution_money('flows.start_aum / nullif(flows.start_customers, 0)') }} as start_avg_aum_per_customer,
-        {{ contribution_money('flows.end_aum / nullif(flows.end_customers, 0)') }} as end_avg_aum_per_customer
+        {{ contribution_money('flows.end_aum / nullif(flows.end_customers, 0)') }} as end_avg_aum_per_customer,
+        cast(flows.lost_downgraded_customers as bigint) as lost_downgraded_customers,
+        cast(flows.lost_upgraded_customers as bigint) as lost_upgraded_customers,
+        cast(flows.lost_left_customers as bigint) as lost_left_customers,
+        cast(flows.gained_new_customers as bigint) as gained_new_customers,
+        cast(flows.gained_upgraded_customers as bigint) as gained_upgraded_customers,
+        cast(flows.gained_downgraded_customers as bigint) as gained_downgraded_customers
     from flows
     left join code_labels as flow_type_labels
         on flow_type_labels.code_set = 'flow_type'

@@ -33,8 +33,11 @@ MIN_SHOT_HEIGHT = 900
 #: (url path, title) of the pages, in the navigation's order (the default page is "/").
 PAGES = (
     ("", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
-    ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("customer", "客户视图"),
+    ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("books", "我的客户"),
+    ("customer", "客户视图"),
 )
+#: The title of the sign-in page (INTERFACES.md §4: fields 用户名 and 密码, button 登录).
+SIGN_IN_TITLE = "客户分层看板"
 
 
 def free_port() -> int:
@@ -45,12 +48,14 @@ def free_port() -> int:
 
 @contextmanager
 def running_dashboard(serving_path: Path, port: int | None = None,
-                      startup_timeout: float = 90.0) -> Iterator[str]:
-    """Start `bank-tiering dashboard` on a free port; yield its URL; stop it afterwards."""
+                      startup_timeout: float = 90.0,
+                      env: dict[str, str] | None = None) -> Iterator[str]:
+    """Start `bank-tiering dashboard` on a free port (``env``: more environment, e.g. the
+    sign-in mode and the users file); yield its URL; stop it afterwards."""
     port = port or free_port()
     cli = Path(sys.executable).with_name("bank-tiering")
     env = {**os.environ, "BANK_TIERING_SERVING_DUCKDB": str(serving_path),
-           "PYTHONUNBUFFERED": "1"}
+           "PYTHONUNBUFFERED": "1", **(env or {})}
     proc = subprocess.Popen(
         [str(cli), "dashboard", "--port", str(port)], env=env, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
@@ -73,11 +78,11 @@ def running_dashboard(serving_path: Path, port: int | None = None,
             raise RuntimeError("the dashboard did not start:\n" + "".join(output))
         yield f"http://127.0.0.1:{port}"
     finally:
-        _stop(proc)
+        stop_process(proc)
         reader.join(timeout=5)
 
 
-def _stop(proc: subprocess.Popen) -> None:
+def stop_process(proc: subprocess.Popen) -> None:
     """SIGTERM to the server's own process group (it runs in a new session), SIGKILL if it
     has not stopped within 20 s: nothing it started outlives the test."""
     for sig, wait in ((signal.SIGTERM, 20), (signal.SIGKILL, 10)):
@@ -97,18 +102,54 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def browser_page() -> Iterator:
-    """A Playwright page in headless Debian Chromium with a tall viewport."""
+def chromium() -> Iterator:
+    """Headless Debian Chromium through Playwright (one browser, many pages)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         try:
-            page = browser.new_page(viewport=VIEWPORT, locale="zh-CN")
-            page.set_default_timeout(60_000)
-            yield page
+            yield browser
         finally:
             browser.close()
+
+
+def new_page(browser):
+    """A page of its own browser context (own cookies: another user) with a tall viewport."""
+    context = browser.new_context(viewport=VIEWPORT, locale="zh-CN", accept_downloads=True)
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    return page
+
+
+@contextmanager
+def browser_page() -> Iterator:
+    """A Playwright page in headless Debian Chromium with a tall viewport."""
+    with chromium() as browser:
+        yield new_page(browser)
+
+
+def sign_in(page, username: str, password: str, title: str | None = None) -> None:
+    """Fill the sign-in form (用户名, 密码, 登录); wait for ``title`` (the page expected
+    after it) when given."""
+    page.get_by_role("heading", name=SIGN_IN_TITLE).first.wait_for()
+    page.get_by_label("用户名").fill(username)
+    page.get_by_label("密码").fill(password)
+    page.get_by_role("button", name="登录").click()
+    if title:
+        wait_until_rendered(page, title)
+    else:  # refused: the form is cleared by the run that answered
+        from playwright.sync_api import expect
+
+        expect(page.get_by_label("用户名")).to_have_value("")
+        wait_until_rendered(page, SIGN_IN_TITLE)
+
+
+def sign_out(page) -> None:
+    """Click 退出登录 and wait for the sign-in form."""
+    page.get_by_role("button", name="退出登录").click()
+    page.get_by_role("button", name="登录").wait_for()
+    wait_until_rendered(page, SIGN_IN_TITLE)
 
 
 def wait_until_rendered(page, title: str) -> None:
@@ -150,21 +191,39 @@ def fit_to_content(page) -> None:
     page.set_viewport_size({"width": VIEWPORT["width"], "height": max(height, MIN_SHOT_HEIGHT)})
 
 
-def screenshot_pages(url: str, out_dir: Path,
-                     query: dict[str, str] | None = None) -> list[Path]:
-    """One full-page PNG per dashboard page (``<n>_<url path>.png``); ``query`` maps a
-    page's url path to the query string it is opened with (e.g. ``customer=C0000001``)."""
+def open_page(page, title: str) -> None:
+    """Open a page of the signed-in session by its link in the navigation (a ``goto``
+    would start a new session: a new sign-in)."""
+    page.get_by_role("link", name=title, exact=True).click()
+    wait_until_rendered(page, title)
+
+
+def shoot(page, path: Path, title: str | None = None) -> Path:
+    """A screenshot of the whole page content at ``path``."""
+    fit_to_content(page)
+    if title:
+        wait_until_rendered(page, title)
+    page.screenshot(path=str(path), full_page=True)
+    log.info("saved %s", path)
+    return path
+
+
+def screenshot_pages(url: str, out_dir: Path, credentials: tuple[str, str],
+                     query: dict[str, str] | None = None, prefix: str = "",
+                     pages: tuple[tuple[str, str], ...] = PAGES) -> list[Path]:
+    """One full-page PNG per dashboard page (``<prefix><n>_<url path>.png``) as the user
+    of ``credentials``; ``query`` maps a page's url path to the query string it is opened
+    with (e.g. ``customer=C0000001``: that page is opened by its link, signing in again)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     shots = []
     with browser_page() as page:
-        for i, (path, title) in enumerate(PAGES, start=1):
-            suffix = f"?{query[path]}" if query and path in query else ""
-            page.goto(f"{url}/{path}{suffix}")
-            wait_until_rendered(page, title)
-            fit_to_content(page)
-            wait_until_rendered(page, title)
-            shot = out_dir / f"{i}_{path or 'overview'}.png"
-            page.screenshot(path=str(shot), full_page=True)
-            shots.append(shot)
-            log.info("saved %s", shot)
+        page.goto(url)
+        sign_in(page, *credentials, title=pages[0][1])
+        for i, (path, title) in enumerate(pages, start=1):
+            if query and path in query:
+                page.goto(f"{url}/{path}?{query[path]}")
+                sign_in(page, *credentials, title=title)
+            elif i > 1:
+                open_page(page, title)
+            shots.append(shoot(page, out_dir / f"{prefix}{i}_{path or 'overview'}.png", title))
     return shots

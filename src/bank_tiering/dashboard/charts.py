@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -81,3 +83,27 @@ def pareto(curve: pd.DataFrame, top_share: float, target_share: float) -> alt.La
     hline = alt.Chart(marks).mark_rule(strokeDash=[6, 3], color="grey").encode(y="y:Q")
     return (line + vline + hline).properties(height=420)
 
+
+
+def rm_books(mix: pd.DataFrame) -> alt.Chart:
+    """The RMs' books side by side: one horizontal bar per RM (largest book on top), its
+    AUM (万元) stacked by market and service tier, customers in the tooltip."""
+    data = mix.assign(
+        rm=mix["rm_name"].fillna("") + "（" + mix["rm_id"] + "）",
+        tier=mix["market_label"].str[:2] + "·" + mix["service_tier_label"],
+        aum_wan=mix["aum"] / WAN,
+    )
+    order = list(data.groupby("rm")["aum_wan"].sum().sort_values(ascending=False).index)
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("rm:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("sum(aum_wan):Q", title="月日均金融资产（万元）"),
+        color=alt.Color("tier:N", title="市场·服务等级", scale=alt.Scale(scheme="tableau20"),
+                        legend=alt.Legend(orient="bottom", columns=4, labelLimit=200)),
+        tooltip=[alt.Tooltip("rm:N", title="客户经理"),
+                 alt.Tooltip("tier:N", title="市场·服务等级"),
+                 alt.Tooltip("customers:Q", title="客户数（户）"),
+                 alt.Tooltip("aum_wan:Q", title="金融资产（万元）", format=",.2f")],
+    ).properties(title="名下客户金融资产（按市场和服务等级）",
+                 # the height is the whole chart's (Streamlit fits it): ~28 px a row per RM,
+                 # the title and the axis, and the legend below in rows of four
+                 height=28 * len(order) + 140 + 20 * math.ceil(data["tier"].nunique() / 4))

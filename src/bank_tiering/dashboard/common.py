@@ -2,13 +2,16 @@
 
 A page script is::
 
-    with page("分层总览") as (con, filters):
-        ...  # queries on con, drawn with Streamlit
+    with page("分层总览") as (con, scope, filters):
+        ...  # queries.f(con, scope, filters, ...), drawn with Streamlit
 
-``page`` opens the serving file read-only for this run and closes it when the block
-ends (so a newly published file is seen on the next run), and stops the page with a
-clear message when nothing was published yet or the file lacks the mart contract. The
-filters' values live in Session State under keys that survive switching pages.
+``page`` takes the signed-in user's scope (``auth.current()``, set by ``app.py`` before
+the page runs), opens the serving file read-only for this run and closes it when the
+block ends (so a newly published file is seen on the next run), and stops the page with a
+clear message when nothing was published yet, the file lacks the mart contract, or the
+scope has no customers. The filters only offer what is in the scope (a branch user has
+the own branch only); their values live in Session State under keys that survive
+switching pages.
 """
 
 from __future__ import annotations
@@ -21,7 +24,8 @@ from pathlib import Path
 import duckdb
 import streamlit as st
 
-from bank_tiering.dashboard import queries
+from bank_tiering.access.scope import Scope
+from bank_tiering.dashboard import auth, queries
 from bank_tiering.dashboard.queries import Filters
 
 SERVING_ENV = "BANK_TIERING_SERVING_DUCKDB"
@@ -64,20 +68,22 @@ def _persisted_select(label: str, options: list, name: str, fmt=str) -> object:
                                 on_change=_save, args=(key, widget_key))
 
 
-def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
-    """Period (latest first), branch and market selectors; None when the marts are empty."""
-    periods = queries.periods(con)
+def sidebar_filters(con: duckdb.DuckDBPyConnection, scope: Scope) -> Filters | None:
+    """Period (latest first), branch and market selectors within the scope; None when the
+    scope has no customer in any period."""
+    periods = queries.periods(con, scope)
     if not periods:
         return None
     st.sidebar.header("筛选")
     period = _persisted_select("期间", periods, "period", lambda d: f"{d:%Y年%m月}")
-    branch = _persisted_select("机构", [ALL_BRANCHES, *queries.branches(con)], "branch")
+    branches = queries.branches(con, scope)
+    branch_options = branches if scope.kind == "branch" else [ALL_BRANCHES, *branches]
+    branch = _persisted_select("机构", branch_options, "branch")
     market_labels = queries.markets(con)
     market = _persisted_select(
         "市场", [ALL_MARKETS, *market_labels], "market",
         lambda code: market_labels.get(code, code),
     )
-    st.sidebar.caption(f"数据文件：{serving_path()}")
     return Filters(
         period=period,
         branch=None if branch == ALL_BRANCHES else branch,
@@ -86,13 +92,15 @@ def sidebar_filters(con: duckdb.DuckDBPyConnection) -> Filters | None:
 
 
 @contextmanager
-def page(title: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Filters]]:
-    """Title, read-only connection for this run, sidebar filters; closes the connection.
+def page(title: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Scope, Filters]]:
+    """Title, read-only connection for this run, the viewer's scope and the sidebar
+    filters; closes the connection.
 
-    Stops the page with one clear message when nothing was published yet, or when the
+    Stops the page with one clear message when nothing was published yet, when the
     serving file lacks what the pages read (queries.CONTRACT, e.g. a file an older version
-    published).
+    published), or when the scope has no customers.
     """
+    scope = auth.current().scope
     st.title(title)
     path = serving_path()
     try:
@@ -104,19 +112,23 @@ def page(title: str) -> Iterator[tuple[duckdb.DuckDBPyConnection, Filters]]:
                          f"{len(gaps)} 项：{shown}。它可能由旧版本发布：请用当前版本重新运行 "
                          "`make run`（构建并发布数据）。")
                 st.stop()
-            filters = sidebar_filters(con)
+            filters = sidebar_filters(con, scope)
             if filters is None:
-                st.warning("服务文件中还没有期间数据：请先运行 `make run`。")
+                st.warning(f"您的权限范围（{scope.label_zh}）内没有客户数据。"
+                           if scope.kind != "bank" else
+                           "服务文件中还没有期间数据：请先运行 `make run`。")
                 st.stop()
-            yield con, filters
+            yield con, scope, filters
     except queries.ServingFileMissing:
         st.error(f"还没有发布的服务文件 {path}：请先运行 `make run`（构建并发布数据）。")
         st.stop()
 
 
-def describe_filters(filters: Filters, market_label: str | None = None) -> str:
-    """One line naming the filters, e.g. "2025年12月 · 全部机构 · 个人客户市场"."""
+def describe_filters(scope: Scope, filters: Filters, market_label: str | None = None) -> str:
+    """One line naming the scope and the filters, e.g. "总行（全部客户） · 2025年12月 ·
+    全部机构 · 个人客户市场"."""
     return " · ".join([
+        scope.label_zh,
         f"{filters.period:%Y年%m月}",
         filters.branch or ALL_BRANCHES,
         market_label or filters.market or ALL_MARKETS,

@@ -1,5 +1,6 @@
 """分层流动: start, retained, lost, gained, end per tier — month on month and year to date
-(METHODOLOGY.md §8, the seed example's table)."""
+(METHODOLOGY.md §8, the seed example's table), over the user's scope and the filters:
+each customer counts in the months it is in the scope (an RM's book month by month)."""
 
 import streamlit as st
 
@@ -10,12 +11,14 @@ from bank_tiering.dashboard.formatting import WAN, YI
 
 FLOW_TYPES = {"mom": "较上月（环比）", "ytd": "较年初"}
 
-with page("分层流动") as (con, filters):
-    flows = {flow_type: queries.tier_flows(con, filters, flow_type) for flow_type in FLOW_TYPES}
+with page("分层流动") as (con, scope, filters):
+    flows = {flow_type: queries.tier_flows(con, scope, filters, flow_type)
+             for flow_type in FLOW_TYPES}
 
-st.caption(describe_filters(filters) + "（mart_tier_flows；按评定分层）")
-if filters.branch is not None:
-    st.info("分层流动为全行口径：mart_tier_flows 不分机构，机构筛选不适用于本页。")
+st.caption(describe_filters(scope, filters) + "（按评定分层）")
+if scope.kind == "rm":
+    st.caption("客户经理口径：期初为基期名下客户，期末为本期名下客户；移交给其他客户经理的客户计入流失，"
+               "接手的客户计入新增。")
 
 
 def _avg(aum: float, customers: int) -> str:
@@ -46,5 +49,5 @@ for flow_type, title in FLOW_TYPES.items():
                 df["start_aum"], df["start_customers"], df["end_aum"], df["end_customers"],
                 strict=True)],
         "净增客户": [f"{v:+,d}" for v in df["net_customers"]],
-        "净增资产": [f"{v / YI:+,.2f}" for v in df["net_aum"]],
+        "净增资产": [f"{round(v / YI, 2) + 0.0:+,.2f}" for v in df["net_aum"]],  # never -0.00
     })

@@ -8,11 +8,11 @@ from bank_tiering.dashboard import formatting as fmt
 from bank_tiering.dashboard.common import describe_filters, page, show_table
 from bank_tiering.dashboard.formatting import WAN, YI
 
-with page("分层总览") as (con, filters):
-    total = queries.totals(con, filters)
-    pyramid = queries.tier_pyramid(con, filters)
+with page("分层总览") as (con, scope, filters):
+    total = queries.totals(con, scope, filters)
+    pyramid = queries.tier_pyramid(con, scope, filters)
 
-st.caption(describe_filters(filters) + "（fct_customer_segment；金融资产为月日均）")
+st.caption(describe_filters(scope, filters) + "（按评定分层；金融资产为月日均）")
 c1, c2, c3 = st.columns(3)
 c1.metric("客户数", fmt.count(total["customers"]))
 c2.metric("金融资产（月日均）", fmt.yi(total["aum"]))
@@ -26,7 +26,7 @@ g3.metric("服务等级≠评定分层", fmt.count(total["service_differs"]),
           help="实际服务等级与当月评定分层不同的客户（保级或人工调整）")
 
 if pyramid.empty:
-    st.info("所选机构和市场在该期间没有客户。")
+    st.info("所选范围在该期间没有客户。")
 for _market, df in pyramid.groupby("market_class", sort=False):
     st.subheader(f"{df['market_label'].iloc[0]}（{fmt.count(df['customers'].sum())}户）")
     left, middle, right = st.columns(3)

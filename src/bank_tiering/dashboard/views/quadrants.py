@@ -7,22 +7,22 @@ from bank_tiering.dashboard import formatting as fmt
 from bank_tiering.dashboard.common import describe_filters, page, show_table
 from bank_tiering.dashboard.formatting import WAN, YI
 
-with page("价值象限") as (con, filters):
-    groups = queries.quadrant_groups(con, filters)
+with page("价值象限") as (con, scope, filters):
+    groups = queries.quadrant_groups(con, scope, filters)
     if groups.empty:
-        st.info("所选机构和市场在该期间没有客户。")
+        st.info("所选范围在该期间没有客户。")
         st.stop()
     keys = list(zip(groups["market_class"], groups["tier_code"], strict=True))
     names = {k: f"{m} / {t}（{n}户）" for k, m, t, n in zip(
         keys, groups["market_label"], groups["tier_label"], groups["customers"], strict=True)}
-    largest = int(groups["customers"].idxmax())
+    largest = int(groups["customers"].idxmax())  # the largest group first
     group = st.selectbox("客户组（市场 / 分层：中位数按组计算）", keys, index=largest,
                          format_func=names.get, key="quadrant_group")
-    points = queries.quadrant_points(con, filters, *group)
+    points = queries.quadrant_points(con, scope, filters, *group)
     y_line = queries.scalar_parameter(con, "bank_value_high_min_score", filters.branch)
 
 median = float(points["group_median"].iloc[0]) if not points.empty else 0.0
-st.caption(describe_filters(filters) + "（fct_customer_segment）")
+st.caption(describe_filters(scope, filters))
 c1, c2, c3 = st.columns(3)
 c1.metric("组内客户数", fmt.count(len(points)))
 c2.metric("组中位数贡献度", fmt.amount(median))

@@ -1,0 +1,69 @@
+"""Queries of the customer page, on the scoped relations: a customer outside the scope
+(another branch's, another RM's, or an unknown id) gets no row at all."""
+
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from bank_tiering.access.scope import Scope
+from bank_tiering.dashboard.queries.base import Filters, frame, run
+
+
+def top_customers(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters,
+                  limit: int = 500) -> list[str]:
+    """Customers of the filters by contribution, highest first (the page's default)."""
+    rows = run(con, scope, f"select customer_id from segment where {f.where()} "
+                           "order by contribution desc, customer_id limit $limit",
+               {**f.params, "limit": limit})
+    return [r[0] for r in rows.fetchall()]
+
+
+def customer_history(con: duckdb.DuckDBPyConnection, scope: Scope,
+                     customer_id: str) -> pd.DataFrame:
+    """Every month of one customer that is in the scope (for an RM: the months the customer
+    was in the RM's book): segment facts, the tier governance of METHODOLOGY.md §10
+    (service tier and the rule that decided it, watch, override, reasons), the owner (§14)
+    and the contribution components, one row per month (period_month a date). Empty for a
+    customer outside the scope or unknown."""
+    history = frame(
+        con, scope,
+        """
+        select s.period_month, s.customer_type_label_zh as customer_type_label,
+            s.branch_id, s.market_class, s.market_class_label_zh as market_label,
+            s.loan_status_label_zh as loan_status_label, s.tier_code,
+            s.tier_label_zh as tier_label, s.value_quadrant,
+            s.value_quadrant_label_zh as quadrant_label,
+            s.lifecycle_stage_label_zh as lifecycle_label,
+            s.activity_level_label_zh as activity_label,
+            s.service_tier_code, s.service_tier_label_zh as service_tier_label,
+            s.service_tier_rule_label_zh as service_tier_rule_label,
+            s.months_below, s.is_on_watch, s.grace_months_left,
+            s.override_id, s.override_reason, s.override_approved_by,
+            s.tier_reason_zh, s.quadrant_reason_zh,
+            s.rm_id, m.rm_name, s.rm_status, s.rm_status_label_zh as rm_status_label,
+            cast(s.avg_aum as double) as avg_aum,
+            cast(s.avg_deposit_balance as double) as avg_deposit_balance,
+            cast(s.avg_loan_balance as double) as avg_loan_balance,
+            cast(s.contribution as double) as contribution,
+            cast(s.contribution_group_median as double) as group_median,
+            cast(s.bank_value_score as double) as bank_value_score,
+            s.service_strategy_zh,
+            cast(c.loan_ftp_income as double) as loan_ftp_income,
+            cast(c.deposit_ftp_income as double) as deposit_ftp_income,
+            cast(c.fee_income as double) as fee_income,
+            cast(c.capital_cost as double) as capital_cost,
+            cast(c.operating_cost as double) as operating_cost,
+            cast(c.tax_amount as double) as tax_amount,
+            cast(c.credit_cost as double) as credit_cost
+        from segment as s
+        left join contribution as c
+            on c.customer_id = s.customer_id and c.period_month = s.period_month
+        left join managers as m on m.rm_id = s.rm_id
+        where s.customer_id = $customer_id
+        order by s.period_month
+        """,
+        {"customer_id": customer_id},
+    )
+    history["period_month"] = pd.to_datetime(history["period_month"]).dt.date
+    return history

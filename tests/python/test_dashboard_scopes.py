@@ -1,0 +1,400 @@
+"""The scope is in the SQL of every query (METHODOLOGY.md §15).
+
+* Every query function is enumerated (QUERY_MODULES): each takes the scope, unless it reads
+  only parameter tables (UNSCOPED), and no query module names a mart — they read the
+  scoped relations of queries.base. A new function that is not in CALLS below fails
+  ``test_every_query_function_is_called_here``.
+* A scope whose customer set is empty (an RM id nobody has) gets nothing from any of them,
+  while the bank scope gets something from each (so the empty results are the scope's).
+* Bank scope: the flows and Pareto figures computed from the customer-months equal the
+  marts'. Branch and RM scopes: totals, worklists, books and a customer's months are the
+  scope's rows only, each at its own month; downloads hold only the scope's rows.
+* The pages, signed in as an RM, a branch user and an RM without customers (AppTest).
+"""
+
+from __future__ import annotations
+
+import inspect
+import io
+import json
+import re
+from collections.abc import Callable
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+from conftest import Served
+from streamlit.testing.v1 import AppTest
+
+from bank_tiering.access.log import AccessLog
+from bank_tiering.access.scope import Scope
+from bank_tiering.access.users import add_user, dump_users, write_atomically
+from bank_tiering.dashboard import downloads, queries
+from bank_tiering.dashboard import formatting as fmt
+from bank_tiering.dashboard.auth import Viewer
+from bank_tiering.dashboard.queries import QUERY_MODULES, UNSCOPED, Filters, base
+from bank_tiering.dashboard.worklists import list_spec, worklist_columns
+
+APP = Path(fmt.__file__).with_name("app.py")
+LATEST = date(2025, 2, 1)
+PASSWORD = "Sc0pe-Test-Passw0rd"
+NOBODY = Scope.rm("NO-SUCH-RM")
+
+#: One call of every scoped query function (name -> call with a connection and a scope).
+CALLS: dict[str, Callable] = {
+    "periods": lambda con, s: queries.periods(con, s),
+    "branches": lambda con, s: queries.branches(con, s),
+    "totals": lambda con, s: queries.totals(con, s, Filters(LATEST)),
+    "tier_pyramid": lambda con, s: queries.tier_pyramid(con, s, Filters(LATEST)),
+    "quadrant_groups": lambda con, s: queries.quadrant_groups(con, s, Filters(LATEST)),
+    "quadrant_points": lambda con, s: queries.quadrant_points(con, s, Filters(LATEST),
+                                                              "retail", "mass"),
+    "tier_flows": lambda con, s: queries.tier_flows(con, s, Filters(LATEST), "ytd"),
+    "pareto_curve": lambda con, s: queries.pareto_curve(con, s, Filters(LATEST)),
+    "pareto_summary": lambda con, s: queries.pareto_summary(con, s, Filters(LATEST)),
+    "worklist_counts": lambda con, s: queries.worklist_counts(con, s, Filters(LATEST)),
+    "worklist_rows": lambda con, s: queries.worklist_rows(con, s, Filters(LATEST), "handover"),
+    "rm_book": lambda con, s: queries.rm_book(con, s, Filters(LATEST)),
+    "rm_books": lambda con, s: queries.rm_books(con, s, Filters(LATEST)),
+    "rm_book_mix": lambda con, s: queries.rm_book_mix(con, s, Filters(LATEST)),
+    "top_customers": lambda con, s: queries.top_customers(con, s, Filters(LATEST)),
+    "customer_history": lambda con, s: queries.customer_history(con, s, _TOP[0]),
+}
+_TOP: list[str] = []  # the bank's top contributor, set by the fixture below
+
+
+def _query_functions() -> dict[str, Callable]:
+    found = {}
+    for module in QUERY_MODULES:
+        for name, fn in inspect.getmembers(module, inspect.isfunction):
+            if fn.__module__ == module.__name__ and not name.startswith("_") and \
+                    "con" in inspect.signature(fn).parameters:
+                found[name] = fn
+    return found
+
+
+def _nothing(result: object) -> bool:
+    """No row, no customer, no amount: an empty frame or list, or a dict of zeros. (The
+    worklist counts list every list with 0 customers — the lists themselves are labels.)"""
+    if isinstance(result, pd.DataFrame):
+        if "customers" in result.columns and "list_label" in result.columns:
+            return bool((result["customers"] == 0).all() and (result["aum"] == 0).all())
+        return result.empty
+    if isinstance(result, dict):
+        return all(v == 0 for v in result.values())
+    return len(result) == 0
+
+
+@pytest.fixture(scope="module")
+def con(served: Served):
+    with duckdb.connect(str(served.serving_path), read_only=True) as connection:
+        _TOP[:] = [connection.execute(
+            "select customer_id from marts.fct_customer_segment where period_month = ? "
+            "order by contribution desc, customer_id limit 1", [LATEST]).fetchone()[0]]
+        yield connection
+
+
+@pytest.fixture(scope="module")
+def rm_case(con) -> dict:
+    """An RM with customers in LATEST, a customer of another RM of the same branch, and a
+    customer the RM owned in an earlier month but not in LATEST (when the data has one)."""
+    rm, branch = con.execute(
+        "select rm_id, max(branch_id) from marts.fct_customer_segment where period_month = ? "
+        "and rm_status = 'active' group by rm_id order by count(*) desc, rm_id limit 1",
+        [LATEST]).fetchone()
+    other, = con.execute(
+        "select customer_id from marts.fct_customer_segment where period_month = ? and "
+        "branch_id = ? and rm_id is distinct from ? order by customer_id limit 1",
+        [LATEST, branch, rm]).fetchone()
+    moved = con.execute(
+        "select customer_id from marts.fct_customer_segment as s where rm_id = ? and "
+        "period_month < ? and exists (select 1 from marts.fct_customer_segment as t where "
+        "t.customer_id = s.customer_id and t.period_month = ? and t.rm_id is distinct from ?) "
+        "order by customer_id limit 1", [rm, LATEST, LATEST, rm]).fetchone()
+    return {"rm": rm, "branch": branch, "other": other, "moved": moved[0] if moved else None}
+
+
+# --------------------------------------------------------------------------------------
+# Forgetting the scope is hard, and noticed
+# --------------------------------------------------------------------------------------
+
+
+MART_NAME = re.compile(r"marts\.|\b(SEGMENT|WORKLIST|CONTRIBUTION|MANAGERS)\b")
+
+
+def test_no_query_module_names_a_mart() -> None:
+    for module in QUERY_MODULES:
+        assert not MART_NAME.search(inspect.getsource(module)), \
+            f"{module.__name__} names a mart: use the scoped relations of queries.base"
+    # in base, only the scoped relations name the marts (parameters_frame refuses them)
+    naming = {name for name, fn in inspect.getmembers(base, inspect.isfunction)
+              if fn.__module__ == base.__name__ and MART_NAME.search(inspect.getsource(fn))}
+    assert naming == {"scoped_sql", "parameters_frame"}, naming
+    with pytest.raises(ValueError, match="must not read a mart"):
+        base.parameters_frame(None, "select * from marts.fct_customer_segment")
+
+
+def test_every_query_function_takes_the_scope() -> None:
+    functions = _query_functions()
+    assert UNSCOPED <= set(functions)
+    for name, fn in functions.items():
+        parameters = list(inspect.signature(fn).parameters)
+        if name in UNSCOPED:
+            assert "scope" not in parameters and "marts." not in inspect.getsource(fn), name
+        else:
+            assert parameters[:2] == ["con", "scope"], (name, parameters)
+
+
+def test_every_query_function_is_called_here() -> None:
+    assert set(CALLS) == set(_query_functions()) - UNSCOPED
+
+
+def test_a_scope_without_customers_gets_nothing_from_any_query(con) -> None:
+    for name, call in CALLS.items():
+        assert not _nothing(call(con, Scope.bank())), f"{name}: the bank scope gets nothing"
+        assert _nothing(call(con, NOBODY)), f"{name}: an empty scope got {call(con, NOBODY)}"
+    with pytest.raises(TypeError, match="Scope"):
+        queries.totals(con, None, Filters(LATEST))
+
+
+# --------------------------------------------------------------------------------------
+# Bank scope: the computed flows and Pareto equal the marts
+# --------------------------------------------------------------------------------------
+
+
+FLOW_COLUMNS = ("start_customers", "start_aum", "retained_customers", "retained_start_aum",
+                "retained_end_aum", "lost_customers", "lost_start_aum", "gained_customers",
+                "gained_end_aum", "end_customers", "end_aum")
+
+
+def test_bank_scope_flows_and_pareto_equal_the_marts(con) -> None:
+    checked = 0
+    for (period,) in con.execute("select distinct period_month from marts.mart_tier_flows"
+                                 ).fetchall():
+        for flow_type in ("mom", "ytd"):
+            mart = con.execute(
+                f"select market_class, tier_code, {', '.join(FLOW_COLUMNS)} from "
+                "marts.mart_tier_flows where flow_type = ? and period_month = ?",
+                [flow_type, period]).df()
+            mine = queries.tier_flows(con, Scope.bank(), Filters(period), flow_type)
+            assert len(mine) == len(mart), (period, flow_type)
+            merged = mine.merge(mart, on=["market_class", "tier_code"], suffixes=("", "_mart"))
+            for column in FLOW_COLUMNS:
+                assert (merged[column] - merged[f"{column}_mart"].astype(float)).abs().max() \
+                    < 0.005, (period, flow_type, column)
+            checked += len(mart)
+    assert checked > 0
+    mart = con.execute("select market_class, customers, top_customers, "
+                       "top_customers_contribution_share, customers_for_target_share "
+                       "from marts.mart_contribution_pareto where period_month = ?",
+                       [LATEST]).df()
+    mine = queries.pareto_summary(con, Scope.bank(), Filters(LATEST)).merge(
+        mart, on="market_class", suffixes=("", "_mart"))
+    assert len(mine) == len(mart) == 3
+    for column in ("customers", "top_customers", "customers_for_target_share"):
+        assert list(mine[column]) == list(mine[f"{column}_mart"]), column
+    assert (mine["top_customers_contribution_share"]
+            - mine["top_customers_contribution_share_mart"]).abs().max() < 1e-9
+
+
+# --------------------------------------------------------------------------------------
+# Branch and RM scopes
+# --------------------------------------------------------------------------------------
+
+
+def test_branch_scope_is_the_branch_only(con, rm_case: dict) -> None:
+    branch = rm_case["branch"]
+    scope = Scope.branch(branch)
+    n, aum = con.execute("select count(*), sum(avg_aum) from marts.fct_customer_segment "
+                         "where period_month = ? and branch_id = ?", [LATEST, branch]).fetchone()
+    totals = queries.totals(con, scope, Filters(LATEST))
+    assert totals["customers"] == n and abs(totals["aum"] - float(aum)) < 0.005
+    assert queries.branches(con, scope) == [branch]
+    # a filter for another branch only narrows: nothing, never the other branch
+    other_branch = con.execute("select min(branch_id) from marts.fct_customer_segment "
+                               "where branch_id != ?", [branch]).fetchone()[0]
+    assert queries.totals(con, scope, Filters(LATEST, branch=other_branch))["customers"] == 0
+    rows = queries.worklist_rows(con, scope, Filters(LATEST), "handover", limit=None)
+    assert len(rows) and set(rows["branch_id"]) == {branch}
+    books = queries.rm_books(con, scope, Filters(LATEST))
+    assert books["customers"].sum() == n
+    foreign = con.execute("select customer_id from marts.fct_customer_segment "
+                          "where branch_id = ? limit 1", [other_branch]).fetchone()[0]
+    assert queries.customer_history(con, scope, foreign).empty
+    assert queries.customer_history(con, Scope.bank(), foreign).shape[0] > 0
+
+
+def test_rm_scope_is_the_book_of_each_month(con, rm_case: dict) -> None:
+    rm, scope = rm_case["rm"], Scope.rm(rm_case["rm"])
+    for period in (LATEST, date(2025, 1, 1)):
+        n, aum, contribution = con.execute(
+            "select count(*), sum(avg_aum), sum(contribution) from marts.fct_customer_segment "
+            "where period_month = ? and rm_id = ?", [period, rm]).fetchone()
+        totals = queries.totals(con, scope, Filters(period))
+        assert totals["customers"] == n > 0
+        assert abs(totals["aum"] - float(aum)) < 0.005
+        assert abs(totals["contribution"] - float(contribution)) < 0.005
+        book = queries.rm_book(con, scope, Filters(period))
+        assert len(book) == n and set(book["rm_id"]) == {rm}
+    listed = queries.worklist_rows(con, scope, Filters(LATEST), "near_upgrade", limit=None)
+    expected = con.execute("select count(*) from marts.mart_rm_worklist where period_month = ? "
+                           "and list_code = 'near_upgrade' and rm_id = ?", [LATEST, rm]
+                           ).fetchone()[0]
+    assert len(listed) == expected and set(listed["rm_id"]) <= {rm}
+    assert queries.customer_history(con, scope, rm_case["other"]).empty
+    if rm_case["moved"]:  # owned earlier, not now: only the months in the book are shown
+        history = queries.customer_history(con, scope, rm_case["moved"])
+        assert len(history) and LATEST not in set(history["period_month"])
+        assert set(history["rm_id"]) == {rm}
+
+
+def test_downloads_hold_the_scope_only_as_csv_and_excel(con, tmp_path: Path,
+                                                       served: Served) -> None:
+    list_code, rm = con.execute(
+        "select list_code, rm_id from marts.mart_rm_worklist where period_month = ? and "
+        "rm_id is not null group by all order by count(*) desc, 1, 2 limit 1", [LATEST]
+    ).fetchone()
+    scope = Scope.rm(rm)
+    columns = [downloads.Column("period_month", "期间", "date"),
+               *worklist_columns(list_spec(list_code))]
+    bank = queries.worklist_rows(con, Scope.bank(), Filters(LATEST), list_code, limit=None)
+    log = AccessLog(tmp_path / "access.jsonl")
+    viewer = Viewer("rm.user", "客户经理", scope, "password")
+    built = [downloads._builder(
+        lambda c: queries.worklist_rows(c, scope, Filters(LATEST), list_code, limit=None),
+        columns, file_format, "清单", list_code, "2025-02", viewer,
+        served.serving_path, log)() for file_format in ("csv", "xlsx")]
+    csv_bytes, xlsx_bytes = built
+    assert csv_bytes.startswith(b"\xef\xbb\xbf")
+    frame = pd.read_csv(io.BytesIO(csv_bytes), encoding="utf-8-sig", dtype={"客户经理编号": str})
+    assert list(frame.columns) == [c.heading for c in columns]
+    assert "月日均金融资产（元）" in frame.columns
+    assert len(frame) > 0 and set(frame["客户经理编号"]) == {rm}
+    assert len(frame) < len(bank)
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx_bytes)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert list(rows[0]) == [c.heading for c in columns] and len(rows) == len(frame) + 1
+    aum = [c.heading for c in columns].index("月日均金融资产（元）")
+    assert all(isinstance(r[aum], float | int) for r in rows[1:])  # numbers, not text
+    events = [json.loads(line) for line in log.path.read_text().splitlines()]
+    assert [(e["action"], e["list_code"], e["rows"], e["format"], e["scope_id"])
+            for e in events] == [("download", list_code, len(frame), "csv", rm),
+                                 ("download", list_code, len(frame), "xlsx", rm)]
+
+
+def test_a_text_cell_never_becomes_a_formula() -> None:
+    df = pd.DataFrame({"name": ["=HYPERLINK(\"x\")", "+1", "正常"], "amount": [1.5, None, 3.0]})
+    columns = [downloads.Column("name", "名称"), downloads.Column("amount", "金额（元）", "money")]
+    text = downloads.to_csv(df, columns).decode("utf-8-sig")
+    assert "'=HYPERLINK" in text and "'+1" in text and "1.50" in text
+    sheet = openpyxl.load_workbook(io.BytesIO(downloads.to_xlsx(df, columns, "表"))).active
+    assert sheet["A2"].value == "=HYPERLINK(\"x\")" and sheet["A2"].data_type == "s"
+    assert sheet["B3"].value is None and sheet["B2"].value == 1.5
+
+
+# --------------------------------------------------------------------------------------
+# The pages as three users (AppTest, signed in through the form)
+# --------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def users_file(tmp_path_factory, rm_case: dict) -> Path:
+    path = tmp_path_factory.mktemp("scoped_users") / "users.yaml"
+    users: dict = {}
+    add_user(users, "rm.user", Scope.rm(rm_case["rm"]), "客户经理", PASSWORD)
+    add_user(users, "branch.user", Scope.branch(rm_case["branch"]), "机构负责人", PASSWORD)
+    add_user(users, "empty.rm", NOBODY, "无名下客户", PASSWORD)
+    write_atomically(path, dump_users(users))
+    return path
+
+
+def _signed_in(served: Served, users_file: Path, tmp_path: Path, monkeypatch,
+               username: str, customer: str | None = None) -> AppTest:
+    monkeypatch.setenv("BANK_TIERING_SERVING_DUCKDB", str(served.serving_path))
+    monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "users")
+    monkeypatch.setenv("BANK_TIERING_USERS", str(users_file))
+    monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(tmp_path / "access.jsonl"))
+    at = AppTest.from_file(str(APP), default_timeout=60)
+    if customer:
+        at.query_params["customer"] = customer
+    at.run()
+    at.text_input(key="sign_in_username").input(username)
+    at.text_input(key="sign_in_password").input(PASSWORD)
+    at.button[0].click().run()
+    assert not at.exception, at.exception
+    assert at.title[0].value == "分层总览", [e.value for e in at.error]
+    return at
+
+
+def _page(at: AppTest, page: str) -> AppTest:
+    at.switch_page(f"views/{page}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Path,
+                                  monkeypatch, rm_case: dict) -> None:
+    rm = rm_case["rm"]
+    n, aum = served.query("select count(*), sum(avg_aum) from "
+                                    "marts.fct_customer_segment where period_month = ? and "
+                                    "rm_id = ?", [LATEST, rm])[0]
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "rm.user",
+                    customer=rm_case["other"])
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["客户数"] == fmt.count(n) and metrics["金融资产（月日均）"] == fmt.yi(aum)
+    _page(at, "books")
+    assert {m.label: m.value for m in at.metric}["名下客户数"] == fmt.count(n)
+    assert len(at.table[0].value) == n
+    _page(at, "worklist")
+    for label, value in ((m.label, m.value) for m in at.metric):
+        code = next(c for c, lab in served.query(
+            "select code, label_zh from parameters.code_labels where code_set = 'worklist'")
+            if lab == label)
+        expected = served.query(
+            "select count(*) from marts.mart_rm_worklist where period_month = ? and "
+            "list_code = ? and rm_id = ?", [LATEST, code, rm])[0][0]
+        assert value == fmt.count(expected), label
+    _page(at, "customer")  # the deep link (?customer=) of another RM's customer
+    assert at.text_input[0].value == rm_case["other"]
+    assert at.error[0].value.startswith("无权查看该客户")
+    assert not at.metric and not at.table and not at.subheader
+    events = [json.loads(line) for line in (tmp_path / "access.jsonl").read_text().splitlines()]
+    assert [(e["action"], e["username"]) for e in events] == [
+        ("sign_in", "rm.user"), ("customer_refused", "rm.user")]
+    assert events[1]["customer_id"] == rm_case["other"] and events[1]["rows"] == 0
+
+
+def test_a_branch_user_sees_only_the_branch(served: Served, users_file: Path,
+                                           tmp_path: Path, monkeypatch, rm_case: dict) -> None:
+    branch = rm_case["branch"]
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "branch.user")
+    box = next(s for s in at.selectbox if s.label == "机构")
+    assert box.options == [branch]
+    n, = served.query("select count(*) from marts.fct_customer_segment where "
+                                "period_month = ? and branch_id = ?", [LATEST, branch])[0]
+    assert {m.label: m.value for m in at.metric}["客户数"] == fmt.count(n)
+    _page(at, "books")
+    books = at.table[0].value
+    assert sum(int(v.replace(",", "")) for v in books["客户数"]) == n
+    assert any(rm_case["rm"] in v for v in books["客户经理"])
+    _page(at, "customer")
+    at.text_input[0].input(rm_case["other"]).run()  # same branch, another RM: visible
+    assert not at.error and at.metric
+    foreign, = served.query("select customer_id from marts.fct_customer_segment "
+                                      "where branch_id != ? limit 1", [branch])[0]
+    at.text_input[0].input(foreign).run()
+    assert at.error[0].value.startswith("无权查看该客户") and not at.metric
+
+
+def test_an_empty_scope_shows_no_figure_on_any_page(served: Served, users_file: Path,
+                                                    tmp_path: Path, monkeypatch) -> None:
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "empty.rm",
+                    customer=_TOP[0] if _TOP else None)
+    for page in ("overview", "quadrants", "flows", "pareto", "worklist", "books", "customer"):
+        if page != "overview":
+            _page(at, page)
+        assert not at.metric and not at.table and not at.get("vega_lite_chart"), page
+        assert "权限范围" in at.warning[0].value, page
