@@ -282,12 +282,12 @@ def governance_tables(rows: dict[str, Any]) -> list[TextTable]:
     """The latest period's tier governance and the size of every worklist."""
     period = rows["period_month"]
     return [
-        TextTable(f"{period.year}年{period.month}月分层治理（METHODOLOGY.md §10–11）：",
+        TextTable(f"{period.year}年{period.month}月分层治理：",
                   ["项目", "客户数（户）"],
                   [["保级关注", f"{rows['on_watch']:,}"],
                    ["人工调整生效", f"{rows['overridden']:,}"],
                    ["服务等级与评定等级不一致", f"{rows['service_differs']:,}"]]),
-        TextTable("期末客户经理（METHODOLOGY.md §14）：", ["客户经理状态", "客户数（户）"],
+        TextTable("期末客户经理：", ["客户经理状态", "客户数（户）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
                    for line in rows["rm_status"]]),
         TextTable("客户经理工作清单：", ["工作清单", "客户数（户）", "涉及机构（个）"],

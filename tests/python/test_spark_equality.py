@@ -236,7 +236,7 @@ def test_spark_session_equals_duckdb_then_incrementally(landings: dict[str, Path
     summary = CliRunner().invoke(main, ["summary"], env=_spark_env(warehouse))
     assert summary.exit_code == 0, summary.output
     assert "Reconciliation: balanced" in summary.output
-    assert "Segments of 2025-02 (latest period)" in summary.output, summary.output
+    assert "2025年2月各层级客户（最新期间，按评定等级）" in summary.output, summary.output
 
     _land(landings["source"], landing, None)
     _dbt(["build", "--quiet", *MODELS_ONLY], workdir, landing, **_spark_env(warehouse))
