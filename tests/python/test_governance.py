@@ -510,12 +510,13 @@ def test_summary_prints_the_latest_governance_counts() -> None:
     con.execute("create schema marts")
     con.execute("create table marts.fct_customer_segment (customer_id varchar, "
                 "period_month date, tier_code varchar, service_tier_code varchar, "
-                "is_on_watch boolean, override_id varchar, rm_status varchar)")
+                "is_on_watch boolean, override_id varchar, rm_status varchar, "
+                "churn_risk_band varchar)")
     con.execute("""insert into marts.fct_customer_segment values
-        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null, 'departed'),
-        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null, 'active'),
-        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1', 'active'),
-        ('c', '2025-06-01', 'mass', 'mass', false, null, 'unassigned')""")
+        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null, 'departed', 'high'),
+        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null, 'active', 'medium'),
+        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1', 'active', 'low'),
+        ('c', '2025-06-01', 'mass', 'mass', false, null, 'unassigned', 'low')""")
     con.execute("create table marts.mart_rm_worklist (period_month date, list_code varchar, "
                 "list_label_zh varchar, customer_id varchar, branch_id varchar)")
     con.execute("""insert into marts.mart_rm_worklist values
@@ -523,7 +524,8 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'a', 'B1'),
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
         ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1'),
-        ('2025-06-01', 'handover', '待交接客户', 'c', 'B2')""")
+        ('2025-06-01', 'handover', '待交接客户', 'c', 'B2'),
+        ('2025-06-01', 'churn_risk', '流失高风险客户', 'b', 'B1')""")
     con.execute("create schema parameters")
     con.execute("create table parameters.code_labels as select * from (values "
                 "('worklist', 'near_upgrade', '临界提升客户'), "
@@ -533,17 +535,25 @@ def test_summary_prints_the_latest_governance_counts() -> None:
                 "('worklist', 'declining', '资产下滑客户'), "
                 "('worklist', 'handover', '待交接客户'), "
                 "('rm_status', 'active', '在职'), ('rm_status', 'departed', '客户经理已离职'), "
-                "('rm_status', 'unassigned', '无客户经理')) as t(code_set, code, label_zh)")
+                "('rm_status', 'unassigned', '无客户经理'), ('churn_risk_band', 'high', '高'), "
+                "('churn_risk_band', 'medium', '中'), ('churn_risk_band', 'low', '低')) "
+                "as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
     assert (rows["on_watch"], rows["overridden"], rows["service_differs"]) == (1, 1, 2)
     assert [(w["code"], w["customers"], w["branches"]) for w in rows["worklists"]] == [
         ("near_upgrade", 2, 2), ("on_watch", 1, 1), ("downgraded", 0, 0),
-        ("lost_since_year_start", 0, 0), ("declining", 0, 0), ("handover", 1, 1)]
+        ("lost_since_year_start", 0, 0), ("declining", 0, 0), ("handover", 1, 1),
+        ("large_outflow", 0, 0), ("churn_risk", 1, 1), ("win_back", 0, 0),
+        ("contact_overdue", 0, 0)]
+    # June only: a medium, b and c low (May's high row is another period)
+    assert [(b["code"], b["customers"]) for b in rows["churn_risk_band"]] == [
+        ("high", 0), ("medium", 1), ("low", 2)]
     # June only: a and b active, c unassigned (May's departed row is another period)
     assert [(s["code"], s["customers"]) for s in rows["rm_status"]] == [
         ("active", 2), ("departed", 0), ("unassigned", 1)]
     text = out.getvalue()
     assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
+    assert "流失风险" in text and "中" in text
     assert "near_upgrade" not in text and "declining" not in text
