@@ -144,7 +144,7 @@ def test_churn_score_of_every_customer_month(governed: Build, recomputed: dict) 
 def test_early_warning_lists(governed: Build, recomputed: dict) -> None:
     months, scores = recomputed["months"], recomputed["scores"]
     expected = set()
-    for (cid, month), (cid_, _, _branch, market, tier, service, aum, stage) in months.items():
+    for (cid, month), (_, _, _, market, _, service, _, stage) in months.items():
         previous, outflow, _, band, _ = scores[(cid, month)]
         if (market, service) in WATCHED:
             if previous is not None and previous > 0 and outflow >= OUTFLOW_RATIO * previous \
