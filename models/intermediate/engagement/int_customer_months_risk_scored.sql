@@ -4,7 +4,9 @@
     no owner — each kept as a column so a person sees why, their sum churn_risk_score
     (0.01) and the band. Amounts are compared as published (DECIMAL, 0.01). Incremental by
     month: a run writes the periods of its window and reads the month before (the
-    previous avg_aum) and the activity base's months before (transaction counts). -#}
+    previous avg_aum) and the activity base's months before (transaction counts); the net
+    outflow is the month's of the one pass over the transactions
+    (int_customer_months_transactions_costed, 0 without a transaction). -#}
 {%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
@@ -22,10 +24,17 @@ int_customer_month_transactions_counted as (
     select
         customer_id,
         period_month,
-        period_transactions,
-        net_outflow
+        period_transactions
     from {{ ref('int_customer_month_transactions_counted') }}
     {{- engagement_period_filter(start_month, ['churn_activity_base_months']) }}
+),
+
+int_customer_months_transactions_costed as (
+    select
+        customer_id,
+        period_month,
+        net_outflow
+    from {{ ref('int_customer_months_transactions_costed') }}{{ incremental_period_filter(start_month) }}
 ),
 
 int_customer_months_scored as (
@@ -93,7 +102,7 @@ indicators as (
         customer_months.period_month,
         customer_months.avg_aum,
         customer_months.previous_avg_aum,
-        {{ governance_money('coalesce(transactions.net_outflow, 0)') }} as net_outflow,
+        {{ governance_money('coalesce(outflows.net_outflow, 0)') }} as net_outflow,
         coalesce(transactions.period_transactions, 0) as period_transactions,
         activity_bases.base_transactions,
         cast(parameters.churn_activity_base_months as integer) as base_months,
@@ -117,6 +126,9 @@ indicators as (
     left join int_customer_month_transactions_counted as transactions
         on customer_months.customer_id = transactions.customer_id
             and customer_months.period_month = transactions.period_month
+    left join int_customer_months_transactions_costed as outflows
+        on customer_months.customer_id = outflows.customer_id
+            and customer_months.period_month = outflows.period_month
     left join activity_bases
         on customer_months.customer_id = activity_bases.customer_id
             and customer_months.period_month = activity_bases.period_month
