@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bank_tiering.dashboard import pages
+
 log = logging.getLogger(__name__)
 
 CHROMIUM = Path(os.environ.get("BANK_TIERING_CHROMIUM", "/usr/bin/chromium"))
@@ -31,11 +33,8 @@ VIEWPORT = {"width": 1600, "height": 2600}
 #: The least height of a screenshot (the sidebar's filters and page links fit).
 MIN_SHOT_HEIGHT = 900
 #: (url path, title) of the pages, in the navigation's order (the default page is "/").
-PAGES = (
-    ("", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
-    ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("books", "我的客户"),
-    ("customer", "客户视图"),
-)
+PAGES = tuple(("" if spec == pages.DEFAULT else spec.url_path, spec.title)
+              for spec in pages.PAGES)
 #: The title of the sign-in page (INTERFACES.md §4: fields 用户名 and 密码, button 登录).
 SIGN_IN_TITLE = "客户分层看板"
 

@@ -1,9 +1,9 @@
 """What each RM worklist means on screen and in a download (METHODOLOGY.md §11, §14).
 
-mart_rm_worklist's ``reference_tier_code``, ``reference_value`` and ``gap`` mean a
-different thing per list: :data:`LISTS` says, per list code, who is on it (the ratios come
-from scalar_parameters), and the headings and unit of the reference and the gap. A list
-the dashboard does not know yet (a newer mart) is shown with neutral headings.
+The worklists' ``reference_tier_code``, ``reference_value`` and ``gap`` mean a different
+thing per list: :data:`LISTS` says, per list code, who is on it (the ratios come from
+scalar_parameters), and the headings and unit of the reference and the gap. A list the
+dashboard does not know yet (a newer mart) is shown with neutral headings.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from bank_tiering.dashboard import formatting as fmt
 from bank_tiering.dashboard.downloads import Column
+from bank_tiering.dashboard.tables import Table
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class ListSpec:
     reference_tier: str  # heading of reference_tier_label, "" when the list has none
     reference: str  # heading of reference_value, without the unit
     gap: str  # heading of gap, without the unit
-    unit: str = "wan"  # wan (万元 on screen, 元 in a download) | days | number
+    unit: str = "money"  # money (元, 万元 or 亿元 on screen, 元 in a download) | days | number
     gap_note: str = "差距 = 参照值 − 客户当前值。"
 
     def rule(self, ratios: dict[str, float | None]) -> str:
@@ -33,25 +34,18 @@ class ListSpec:
                             else "—")}
         return self.who.format(**shown)
 
-    @property
-    def _screen_unit(self) -> str:
-        return {"wan": "（万元）", "days": "（天）", "number": ""}[self.unit]
-
-    @property
-    def reference_heading(self) -> str:
-        return f"{self.reference}{self._screen_unit}"
-
-    @property
-    def gap_heading(self) -> str:
-        return f"{self.gap}{self._screen_unit}"
-
-    def shown(self, value: object) -> str:
-        """A reference or gap as a table cell."""
-        if self.unit == "wan":
-            return fmt.in_wan(value)
-        if fmt.missing(value):
-            return "—"
-        return f"{float(value):,.0f}" if self.unit == "days" else f"{float(value):,.2f}"
+    def add_reference_columns(self, table: Table, rows) -> None:
+        """The list's reference and gap columns of a screen table, headed with their unit
+        (money: the unit the values call for, both columns in one)."""
+        columns = {self.reference: rows["reference_value"], self.gap: rows["gap"]}
+        if self.unit == "money":
+            table.money_group(columns)
+        elif self.unit == "days":
+            for heading, values in columns.items():
+                table.number(heading, values, "天", digits=0)
+        else:
+            for heading, values in columns.items():
+                table.text(heading, [fmt.scaled(v) for v in values])
 
 
 LISTS: dict[str, ListSpec] = {
@@ -79,8 +73,8 @@ def list_spec(list_code: str) -> ListSpec:
 
 def worklist_columns(spec: ListSpec) -> list[Column]:
     """The columns of a worklist download (headings with units; money in 元)."""
-    unit = {"wan": "（元）", "days": "（天）", "number": ""}[spec.unit]
-    kind = {"wan": "money", "days": "int", "number": "number"}[spec.unit]
+    unit = {"money": "（元）", "days": "（天）", "number": ""}[spec.unit]
+    kind = {"money": "money", "days": "int", "number": "number"}[spec.unit]
     columns = [
         Column("branch_id", "机构"), Column("priority", "优先级", "int"),
         Column("customer_id", "客户号"), Column("market_label", "市场"),
@@ -93,8 +87,8 @@ def worklist_columns(spec: ListSpec) -> list[Column]:
         *columns,
         Column("reference_value", f"{spec.reference}{unit}", kind),
         Column("gap", f"{spec.gap}{unit}", kind),
-        Column("months_below", "连续低于月数（月）", "int"),
-        Column("grace_months_left", "剩余保级月数（月）", "int"),
+        Column("months_below", "连续低于分层线（个月）", "int"),
+        Column("grace_months_left", "本月后剩余保级（个月）", "int"),
         Column("rm_id", "客户经理编号"), Column("rm_name", "客户经理"),
         Column("rm_status_label", "客户经理状态"),
     ]

@@ -3,20 +3,70 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import duckdb
 import pandas as pd
 
 from bank_tiering.access.scope import Scope
-from bank_tiering.dashboard.queries.base import Filters, frame, run
+from bank_tiering.analysis.scoped import Filters, frame
 
 
-def top_customers(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters,
-                  limit: int = 500) -> list[str]:
-    """Customers of the filters by contribution, highest first (the page's default)."""
-    rows = run(con, scope, f"select customer_id from segment where {f.where()} "
-                           "order by contribution desc, customer_id limit $limit",
-               {**f.params, "limit": limit})
-    return [r[0] for r in rows.fetchall()]
+def normalise_customer_id(text: str | None) -> str:
+    """What a user types for a customer id, as it is compared: full-width characters as
+    their ASCII forms (NFKC: ``Ｃ０００１２３`` -> ``C000123``), upper case, no white space."""
+    return "".join(unicodedata.normalize("NFKC", text or "").split()).upper()
+
+
+def find_customers(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters,
+                   search: str = "", limit: int = 50) -> pd.DataFrame:
+    """The scope's customers for the picker of the customer page: no PII, only
+    customer_id, branch_id, the market and tier labels and ``latest_month`` (the month the
+    labels are of); ``in_period`` says whether the customer has a month in ``f.period``.
+
+    With an empty ``search``: the customers of the filters in the period, highest
+    contributors first. Else every customer of the scope and the branch and market filters
+    (any month) whose id contains ``search`` — compared after
+    :func:`normalise_customer_id` on both sides, so case and width do not matter — the
+    exact id first, then those of the period, then by id; labels of the period's month, or
+    of the latest one. At most ``limit`` rows; ``attrs["total"]`` is the number of matches.
+    """
+    needle = normalise_customer_id(search)
+    if not needle:
+        sql = f"""
+            select customer_id, branch_id, market_class_label_zh as market_label,
+                tier_label_zh as tier_label, period_month as latest_month, true as in_period,
+                count(*) over () as total
+            from segment where {f.where()}
+            order by contribution desc, customer_id
+            limit $limit
+            """
+    else:
+        sql = f"""
+            with matched as (
+                select customer_id, period_month, branch_id, market_class_label_zh,
+                    tier_label_zh,
+                    -- the period's month first, else the latest
+                    case when period_month = $period then date '9999-12-01'
+                        else period_month end as preference
+                from segment
+                where strpos(upper(customer_id), $needle) > 0 and {f.where(period=False)}
+            )
+            select customer_id, arg_max(branch_id, preference) as branch_id,
+                arg_max(market_class_label_zh, preference) as market_label,
+                arg_max(tier_label_zh, preference) as tier_label,
+                arg_max(period_month, preference) as latest_month,
+                bool_or(period_month = $period) as in_period,
+                count(*) over () as total
+            from matched
+            group by customer_id
+            order by upper(customer_id) = $needle desc, in_period desc, customer_id
+            limit $limit
+            """
+    df = frame(con, scope, sql, {**f.params, "needle": needle, "limit": limit})
+    df.attrs["total"] = int(df["total"].iloc[0]) if len(df) else 0
+    df["latest_month"] = pd.to_datetime(df["latest_month"]).dt.date
+    return df.drop(columns="total")
 
 
 def customer_history(con: duckdb.DuckDBPyConnection, scope: Scope,

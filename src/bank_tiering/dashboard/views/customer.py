@@ -2,11 +2,16 @@
 quadrant, owner, contribution and the reasons the marts give for them (METHODOLOGY.md §10,
 §14).
 
-The customer is the one typed, else ``?customer=<id>`` in the URL (a link from elsewhere),
-else the filters' highest contributor; only customers of the user's scope, and for an RM
-only the months the customer was in the RM's book. Any other id — another branch's,
-another RM's or an unknown one — reads 无权查看该客户 and nothing of it (§15). Every view
-(and every refusal) is a line of the access log, once per customer and period.
+The customer is picked with a search-as-you-type box over the scope's customers of the
+period (:func:`bank_tiering.dashboard.queries.find_customers`, in the scope's SQL: ids,
+market, tier and branch only — no PII): any part of the id, case and full-width characters
+do not matter; the exact id opens at once, else the matches are offered. An empty box
+offers the filters' highest contributors (the first shown). ``?customer=<id>`` in the URL
+(a link from elsewhere) fills the box. What was typed and picked is kept across pages.
+Only customers of the user's scope, and for an RM only the months the customer was in the
+RM's book: a search that matches none of them — another branch's customer, another RM's,
+an unknown id — reads 无权查看该客户 and nothing of it (§15). Every view (and every refusal)
+is a line of the access log, once per customer and period.
 """
 
 import re
@@ -15,21 +20,61 @@ import streamlit as st
 
 from bank_tiering.dashboard import auth, queries
 from bank_tiering.dashboard import formatting as fmt
-from bank_tiering.dashboard.common import page, show_table
-from bank_tiering.dashboard.formatting import WAN
+from bank_tiering.dashboard.common import page
+from bank_tiering.dashboard.tables import Table
 
 REFUSED_ZH = "无权查看该客户（客户号不存在或不在您的权限范围内）。"
 _LOGGED = "customer_logged"
+#: Session State keys: the text typed (kept across pages), its widget, the customer picked,
+#: and the ``?customer=`` link last applied (a link fills the box once, not on every run).
+SEARCH_KEY, SEARCH_WIDGET = "customer_search", "widget_customer_search"
+PICKED_KEY, LINK_KEY = "customer_picked", "customer_link"
+#: How many matches the picker offers (the total is named).
+MATCHES = 50
 #: What the access log keeps of a typed id: an id-like text only — a name typed into the
 #: box (PII) is logged as ``(not an id)``.
 ID_LIKE = re.compile(r"^[A-Za-z0-9_.:-]{1,64}$")
 
+
+def _keep_search() -> None:
+    st.session_state[SEARCH_KEY] = st.session_state[SEARCH_WIDGET]
+
+
 with page("客户视图") as (con, scope, filters):
-    choices = queries.top_customers(con, scope, filters)
-    default = (st.query_params.get("customer") or (choices[0] if choices else ""))[:64]
-    typed = st.text_input("客户号（默认：所选范围贡献度最高的客户）", value=default,
-                          key="customer_id", max_chars=64).strip()
-    history = queries.customer_history(con, scope, typed) if typed else None
+    link = st.query_params.get("customer")
+    if link and st.session_state.get(LINK_KEY) != link:  # a link just opened: search it
+        st.session_state[LINK_KEY] = link
+        st.session_state[SEARCH_KEY] = link[:64]
+        st.session_state.pop(PICKED_KEY, None)
+    st.session_state[SEARCH_WIDGET] = st.session_state.get(SEARCH_KEY, "")
+    typed = st.text_input(
+        "查找客户（输入客户号的任意部分，不区分大小写与全角/半角）", key=SEARCH_WIDGET,
+        max_chars=64, live=True, on_change=_keep_search,
+        placeholder="例如 C0000123 或 0123；留空则列出贡献度最高的客户")
+    needle = queries.normalise_customer_id(typed)
+    matches = queries.find_customers(con, scope, filters, typed, limit=MATCHES)
+    ids = list(matches["customer_id"])
+    exact = next((i for i in ids if i.upper() == needle), None) if needle else None
+    picked = st.session_state.get(PICKED_KEY)
+    if exact is not None:
+        index = ids.index(exact)
+    elif picked in ids:
+        index = ids.index(picked)
+    else:
+        index = 0 if (not needle or len(ids) == 1) and ids else None
+    names = {r.customer_id: f"{r.customer_id} · {r.market_label} · {r.tier_label} · 机构 "
+             f"{r.branch_id}" + ("" if r.in_period else
+                                 f"（本期无记录，最近 {r.latest_month:%Y年%m月}）")
+             for r in matches.itertuples()}
+    total = matches.attrs["total"]
+    label = ("客户（贡献度从高到低）" if not needle else
+             f"匹配的客户（{fmt.count(total)}户" + (f"，显示前 {MATCHES} 户" if total > MATCHES
+                                                   else "") + "）")
+    chosen = st.selectbox(label, ids, index=index, format_func=names.get,
+                          placeholder="请选择客户") if ids else None
+    if chosen is not None:
+        st.session_state[PICKED_KEY] = chosen
+    history = queries.customer_history(con, scope, chosen) if chosen else None
 
 
 def log_view(customer_id: str, rows: int) -> None:
@@ -42,19 +87,34 @@ def log_view(customer_id: str, rows: int) -> None:
         st.session_state[_LOGGED] = seen
 
 
-if not typed:
-    st.info("所选范围在该期间没有客户。")
+if not ids:
+    if needle:  # nothing of the scope matches: as for any customer outside it
+        log_view(typed.strip(), 0)
+        st.error(REFUSED_ZH)
+    else:
+        st.info("所选范围在该期间没有客户（可调整左侧的期间、机构或市场）。")
     st.stop()
-if history is None or history.empty:
-    log_view(typed, 0)
+if chosen is None:
+    st.info(f"有 {fmt.count(total)} 户客户的客户号包含“{needle}”：请在上方选择，或输入完整客户号。")
+    st.stop()
+if history is None or history.empty:  # cannot happen for an id of the scope: refuse anyway
+    log_view(chosen, 0)
     st.error(REFUSED_ZH)
     st.stop()
-log_view(typed, len(history))
+log_view(chosen, len(history))
+
+
+def grace_text(grace_left: float | None) -> str:
+    """What the months of grace left mean (grace − months below, METHODOLOGY.md §10): the
+    customer is still served at the tier this month; 0 = this month is the last one."""
+    if fmt.missing(grace_left) or int(grace_left) <= 0:
+        return "本月为保级期最后一个月"
+    return f"本月后还可保级 {fmt.count(grace_left)} 个月"
 
 
 def watch_text(on_watch: bool, months_below: int, grace_left: float | None) -> str:
-    """"连续 2 个月低于，剩余保级 1 个月" while on watch, else empty."""
-    return (f"连续 {fmt.count(months_below)} 个月低于，剩余保级 {fmt.count(grace_left)} 个月"
+    """"连续 2 个月低于，本月后还可保级 1 个月" while on watch, else empty."""
+    return (f"连续 {fmt.count(months_below)} 个月低于，{grace_text(grace_left)}"
             if on_watch else "")
 
 
@@ -68,22 +128,24 @@ row = (current if not current.empty else history).iloc[-1]
 if current.empty:
     st.caption(f"该客户在 {filters.period:%Y年%m月} 没有数据（或不在您的权限范围内）：显示其"
                "最近一期。")
-st.subheader(f"{typed} · {row['customer_type_label']} · {row['market_label']} · "
+st.subheader(f"{chosen} · {row['customer_type_label']} · {row['market_label']} · "
              f"机构 {row['branch_id']} · {row['period_month']:%Y年%m月}")
 st.markdown(f"**客户经理**：{fmt.owner(row['rm_id'], row['rm_name'])}"
             + ("" if fmt.missing(row["rm_id"]) else f" · {fmt.text(row['rm_status_label'])}"))
 c1, c2, c3 = st.columns(3)
-c1.metric("评定分层", row["tier_label"], help="当月数据评定的分层（METHODOLOGY §4）")
-c2.metric("服务等级", row["service_tier_label"], help="实际服务的等级：快升缓降、人工调整（§10）")
+c1.metric("评定分层", row["tier_label"], help="当月数据评定的分层")
+c2.metric("服务等级", row["service_tier_label"], help="实际服务的等级：快升缓降、人工调整")
 c3.metric("价值象限", row["quadrant_label"])
 m1, m2, m3 = st.columns(3)
 m1.metric("月日均金融资产", fmt.amount(row["avg_aum"]))
 m2.metric("利润贡献度", fmt.amount(row["contribution"]))
-m3.metric("银行价值得分", f"{row['bank_value_score']:.1f}")
+m3.metric("银行价值得分", f"{row['bank_value_score']:.1f}分")
 if row["is_on_watch"]:
     st.warning(f"**保级关注**：评定分层已连续 {fmt.count(row['months_below'])} 个月低于服务等级"
-               f"{row['service_tier_label']}，保级期内仍按该等级服务，剩余保级 "
-               f"{fmt.count(row['grace_months_left'])} 个月。")
+               f"{row['service_tier_label']}，保级期内仍按该等级服务，"
+               f"{grace_text(row['grace_months_left'])}"
+               + ("（下月仍低于将按评定分层服务）" if int(row["grace_months_left"]) <= 0 else "")
+               + "。")
 if not fmt.missing(row["override_id"]):
     st.info(f"**人工调整** {override_text(row['override_id'], row['override_reason'])}"
             f"（审批人 {row['override_approved_by']}）：按{row['service_tier_label']}服务。")
@@ -92,40 +154,38 @@ st.markdown(f"**分层理由**：{row['tier_reason_zh']}")
 st.markdown(f"**象限理由**：{row['quadrant_reason_zh']}")
 st.markdown(f"**服务策略**：{row['service_strategy_zh']}")
 
-st.subheader("贡献度构成（元）")
+st.subheader("贡献度构成")
 parts = {
-    "贷款FTP净收入": row["loan_ftp_income"], "存款FTP净收入": row["deposit_ftp_income"],
-    "中间业务收入": row["fee_income"], "资本成本": -row["capital_cost"],
-    "运营成本（含税费）": -row["operating_cost"], "信贷成本": -row["credit_cost"],
+    "贷款内部转移净收入": row["loan_ftp_income"], "存款内部转移净收入": row["deposit_ftp_income"],
+    "中间业务净收入": row["fee_income"], "资本成本分摊": -row["capital_cost"],
+    "运营成本分摊（含税费）": -row["operating_cost"], "信贷成本分摊": -row["credit_cost"],
     "利润贡献度": row["contribution"],
 }
-show_table({"项目": list(parts),
-            "金额（元）": [f"{round(v, 2) + 0.0:,.2f}" for v in parts.values()]})  # never "-0.00"
+breakdown = Table().text("项目", list(parts))
+breakdown.money("金额", list(parts.values()))
+breakdown.show()
+st.caption("内部转移净收入按内部资金转移定价（贷款：利息收入 − 转移价格；存款：转移价格 − "
+           "利息支出）；成本为负数。")
 
 months = [f"{d:%Y-%m}" for d in history["period_month"]]
 st.subheader("各月分层与服务等级")
-show_table({
-    "期间": months,
-    "评定分层": list(history["tier_label"]),
-    "服务等级": list(history["service_tier_label"]),
-    "服务等级依据": list(history["service_tier_rule_label"]),
-    "保级关注": [watch_text(*v) or "—" for v in zip(
-        history["is_on_watch"], history["months_below"], history["grace_months_left"],
-        strict=True)],
-    "人工调整": [override_text(*v) or "—" for v in zip(
-        history["override_id"], history["override_reason"], strict=True)],
-    "客户经理": [fmt.owner(i, n) for i, n in zip(history["rm_id"], history["rm_name"],
-                                               strict=True)],
-    "客户经理状态": [fmt.text(v) for v in history["rm_status_label"]],
-    "分层理由": list(history["tier_reason_zh"]),
-})
+tiers = Table().text("期间", months).text("评定分层", history["tier_label"])
+tiers.text("服务等级", history["service_tier_label"])
+tiers.text("服务等级依据", history["service_tier_rule_label"])
+tiers.text("保级关注", [watch_text(*v) or "—" for v in zip(
+    history["is_on_watch"], history["months_below"], history["grace_months_left"],
+    strict=True)])
+tiers.text("人工调整", [override_text(*v) or "—" for v in zip(
+    history["override_id"], history["override_reason"], strict=True)])
+tiers.text("客户经理", [fmt.owner(i, n) for i, n in zip(history["rm_id"], history["rm_name"],
+                                                       strict=True)])
+tiers.text("客户经理状态", history["rm_status_label"])
+tiers.text("分层理由", history["tier_reason_zh"])
+tiers.show()
 st.subheader("各月价值与贡献")
-show_table({
-    "期间": months,
-    "价值象限": list(history["quadrant_label"]),
-    "月日均金融资产（万元）": [f"{v / WAN:,.2f}" for v in history["avg_aum"]],
-    "利润贡献度（元）": [f"{v:,.2f}" for v in history["contribution"]],
-    "银行价值得分": [f"{v:.1f}" for v in history["bank_value_score"]],
-    "生命周期": list(history["lifecycle_label"]),
-    "象限理由": list(history["quadrant_reason_zh"]),
-})
+values = Table().text("期间", months).text("价值象限", history["quadrant_label"])
+values.money("月日均金融资产", history["avg_aum"])
+values.money("利润贡献度", history["contribution"])
+values.number("银行价值得分", history["bank_value_score"], "分")
+values.text("生命周期", history["lifecycle_label"]).text("象限理由", history["quadrant_reason_zh"])
+values.show()
