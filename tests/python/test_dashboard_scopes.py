@@ -1,13 +1,15 @@
 """The scope is in the SQL of every query (METHODOLOGY.md §15).
 
-* Every query function is enumerated (QUERY_MODULES): each takes the scope, unless it reads
+* Every query function is enumerated (QUERY_MODULES, the dashboard's and the shared
+  bank_tiering.analysis modules the report reads too): each takes the scope, unless it reads
   only parameter tables (UNSCOPED), and no query module names a mart — they read the
-  scoped relations of queries.base. A new function that is not in CALLS below fails
-  ``test_every_query_function_is_called_here``.
+  scoped relations of bank_tiering.analysis.scoped. A new function that is not in CALLS
+  below fails ``test_every_query_function_is_called_here``.
 * A scope whose customer set is empty (an RM id nobody has) gets nothing from any of them,
   while the bank scope gets something from each (so the empty results are the scope's).
-* Bank scope: the flows and Pareto figures computed from the customer-months equal the
-  marts'. Branch and RM scopes: totals, worklists, books and a customer's months are the
+* Bank scope: the flows (with their split), Pareto, profile and trend figures computed from
+  the customer-months equal the marts'. Branch and RM scopes: totals, worklists, books,
+  profiles (adding up to each tier), the customer picker and a customer's months are the
   scope's rows only, each at its own month; downloads hold only the scope's rows.
 * The pages, signed in as an RM, a branch user and an RM without customers (AppTest).
 """
@@ -32,10 +34,12 @@ from streamlit.testing.v1 import AppTest
 from bank_tiering.access.log import AccessLog
 from bank_tiering.access.scope import Scope
 from bank_tiering.access.users import add_user, dump_users, write_atomically
+from bank_tiering.analysis import scoped
 from bank_tiering.dashboard import downloads, queries
 from bank_tiering.dashboard import formatting as fmt
 from bank_tiering.dashboard.auth import Viewer
-from bank_tiering.dashboard.queries import QUERY_MODULES, UNSCOPED, Filters, base
+from bank_tiering.dashboard.pages import PAGES
+from bank_tiering.dashboard.queries import QUERY_MODULES, UNSCOPED, Filters
 from bank_tiering.dashboard.worklists import list_spec, worklist_columns
 
 APP = Path(fmt.__file__).with_name("app.py")
@@ -54,13 +58,15 @@ CALLS: dict[str, Callable] = {
                                                               "retail", "mass"),
     "tier_flows": lambda con, s: queries.tier_flows(con, s, Filters(LATEST), "ytd"),
     "pareto_curve": lambda con, s: queries.pareto_curve(con, s, Filters(LATEST)),
-    "pareto_summary": lambda con, s: queries.pareto_summary(con, s, Filters(LATEST)),
+    "pareto_summary": lambda con, s: queries.pareto_summary(con, s, Filters(LATEST), 0.2, 0.8),
+    "segment_profiles": lambda con, s: queries.segment_profiles(con, s, Filters(LATEST)),
+    "tier_trends": lambda con, s: queries.tier_trends(con, s, Filters(LATEST)),
     "worklist_counts": lambda con, s: queries.worklist_counts(con, s, Filters(LATEST)),
     "worklist_rows": lambda con, s: queries.worklist_rows(con, s, Filters(LATEST), "handover"),
     "rm_book": lambda con, s: queries.rm_book(con, s, Filters(LATEST)),
     "rm_books": lambda con, s: queries.rm_books(con, s, Filters(LATEST)),
     "rm_book_mix": lambda con, s: queries.rm_book_mix(con, s, Filters(LATEST)),
-    "top_customers": lambda con, s: queries.top_customers(con, s, Filters(LATEST)),
+    "find_customers": lambda con, s: queries.find_customers(con, s, Filters(LATEST), "c00"),
     "customer_history": lambda con, s: queries.customer_history(con, s, _TOP[0]),
 }
 _TOP: list[str] = []  # the bank's top contributor, set by the fixture below
@@ -129,12 +135,12 @@ def test_no_query_module_names_a_mart() -> None:
     for module in QUERY_MODULES:
         assert not MART_NAME.search(inspect.getsource(module)), \
             f"{module.__name__} names a mart: use the scoped relations of queries.base"
-    # in base, only the scoped relations name the marts (parameters_frame refuses them)
-    naming = {name for name, fn in inspect.getmembers(base, inspect.isfunction)
-              if fn.__module__ == base.__name__ and MART_NAME.search(inspect.getsource(fn))}
+    # in scoped, only the scoped relations name the marts (parameters_frame refuses them)
+    naming = {name for name, fn in inspect.getmembers(scoped, inspect.isfunction)
+              if fn.__module__ == scoped.__name__ and MART_NAME.search(inspect.getsource(fn))}
     assert naming == {"scoped_sql", "parameters_frame"}, naming
     with pytest.raises(ValueError, match="must not read a mart"):
-        base.parameters_frame(None, "select * from marts.fct_customer_segment")
+        scoped.parameters_frame(None, "select * from marts.fct_customer_segment")
 
 
 def test_every_query_function_takes_the_scope() -> None:
@@ -167,7 +173,9 @@ def test_a_scope_without_customers_gets_nothing_from_any_query(con) -> None:
 
 FLOW_COLUMNS = ("start_customers", "start_aum", "retained_customers", "retained_start_aum",
                 "retained_end_aum", "lost_customers", "lost_start_aum", "gained_customers",
-                "gained_end_aum", "end_customers", "end_aum")
+                "gained_end_aum", "end_customers", "end_aum", "lost_downgraded_customers",
+                "lost_upgraded_customers", "lost_left_customers", "gained_new_customers",
+                "gained_upgraded_customers", "gained_downgraded_customers")
 
 
 def test_bank_scope_flows_and_pareto_equal_the_marts(con) -> None:
@@ -191,13 +199,105 @@ def test_bank_scope_flows_and_pareto_equal_the_marts(con) -> None:
                        "top_customers_contribution_share, customers_for_target_share "
                        "from marts.mart_contribution_pareto where period_month = ?",
                        [LATEST]).df()
-    mine = queries.pareto_summary(con, Scope.bank(), Filters(LATEST)).merge(
-        mart, on="market_class", suffixes=("", "_mart"))
+    shares = queries.pareto_shares(con)
+    mine = queries.pareto_summary(con, Scope.bank(), Filters(LATEST), shares["top"],
+                                  shares["target"]).merge(mart, on="market_class",
+                                                          suffixes=("", "_mart"))
     assert len(mine) == len(mart) == 3
     for column in ("customers", "top_customers", "customers_for_target_share"):
         assert list(mine[column]) == list(mine[f"{column}_mart"]), column
     assert (mine["top_customers_contribution_share"]
             - mine["top_customers_contribution_share_mart"]).abs().max() < 1e-9
+
+
+def test_bank_scope_trends_equal_the_marts(con) -> None:
+    """趋势: every month × market × tier of the two facts, summed independently here; the
+    cost-to-income ratio is the semantic layer's (capital + operating + credit cost) ÷
+    (loan FTP + deposit FTP + fee income), each summed first."""
+    mart = con.execute(
+        """
+        select s.period_month, s.market_class, s.tier_code, count(*) as customers,
+            sum(s.avg_aum) as aum, sum(s.contribution) as contribution,
+            sum(c.capital_cost + c.operating_cost + c.credit_cost) as cost,
+            sum(c.loan_ftp_income + c.deposit_ftp_income + c.fee_income) as income
+        from marts.fct_customer_segment as s
+        join marts.fct_customer_contribution as c using (customer_id, period_month)
+        where s.period_month <= ?
+        group by all
+        """, [LATEST]).fetchall()
+    mine = queries.tier_trends(con, Scope.bank(), Filters(LATEST))
+    got = {(r.period_month, r.market_class, r.tier_code): r for r in mine.itertuples()}
+    assert len(got) == len(mart) == len(mine) and len({k[0] for k in got}) == 3
+    for month, market, tier, n, aum, contribution, cost, income in mart:
+        row = got[(month, market, tier)]
+        assert row.customers == n
+        assert row.aum == pytest.approx(float(aum), abs=0.005)
+        assert row.contribution == pytest.approx(float(contribution), abs=0.005)
+        assert row.contribution_per_customer == pytest.approx(float(contribution) / n)
+        assert row.cost_income_ratio == pytest.approx(float(cost) / float(income), rel=1e-9)
+    by_market = mine.groupby(["period_month", "market_class"])["customer_share"].sum()
+    assert (by_market - 1).abs().max() < 1e-9  # the tier mix of a market adds up to 100 %
+    # the branch filter narrows; months after the period are not shown
+    january = queries.tier_trends(con, Scope.bank(), Filters(date(2025, 1, 1)))
+    assert max(january["period_month"]) == date(2025, 1, 1)
+
+
+def test_bank_scope_profiles_equal_the_mart_and_every_scope_adds_up(con, rm_case: dict
+                                                                    ) -> None:
+    mart = con.execute(
+        "select market_class, tier_code, profile_dimension, profile_value, customers, "
+        "customer_share, total_avg_aum, mean_avg_aum, total_contribution, "
+        "profile_value_label_zh, profile_value_sort_order from marts.mart_segment_profile "
+        "where period_month = ?", [LATEST]).fetchall()
+    mine = queries.segment_profiles(con, Scope.bank(), Filters(LATEST))
+    got = {tuple(r[:4]): r for r in mine[["market_class", "tier_code", "profile_dimension",
+                                          "profile_value", "customers", "customer_share",
+                                          "aum", "mean_aum", "contribution", "value_label",
+                                          "value_sort_order"]].itertuples(index=False)}
+    assert len(got) == len(mart) == len(mine) > 0
+    for key, n, share, aum, mean, contribution, label, order in (
+            (tuple(r[:4]), *r[4:]) for r in mart):
+        row = got[key]
+        assert (row[4], row[9], row[10]) == (n, label, order), key
+        assert row[5] == pytest.approx(share, rel=1e-12)
+        for mine_value, expected in ((row[6], aum), (row[7], mean), (row[8], contribution)):
+            assert mine_value == pytest.approx(float(expected), abs=0.006), key
+    for scope, where, value in ((Scope.branch(rm_case["branch"]), "branch_id", rm_case["branch"]),
+                                (Scope.rm(rm_case["rm"]), "rm_id", rm_case["rm"])):
+        tiers = dict(((m, t), n) for m, t, n in con.execute(
+            f"select market_class, tier_code, count(*) from marts.fct_customer_segment "
+            f"where period_month = ? and {where} = ? group by all", [LATEST, value]).fetchall())
+        profile = queries.segment_profiles(con, scope, Filters(LATEST))
+        sums = profile.groupby(["market_class", "tier_code", "profile_dimension"])["customers"]
+        assert {k[:2] for k in sums.groups} == set(tiers)
+        for (market, tier, dimension), n in sums.sum().items():
+            assert n == tiers[(market, tier)], (scope, market, tier, dimension)
+        assert profile["profile_dimension"].nunique() == 7
+
+
+def test_the_customer_picker_finds_the_scope_only_case_and_width_blind(con, rm_case: dict
+                                                                       ) -> None:
+    rm, other = Scope.rm(rm_case["rm"]), rm_case["other"]
+    book = {c for (c,) in con.execute(
+        "select customer_id from marts.fct_customer_segment where period_month = ? and "
+        "rm_id = ?", [LATEST, rm_case["rm"]]).fetchall()}
+    mine = sorted(book)[0]
+    full_width = "".join(chr(ord(ch) + 0xFEE0) for ch in mine.lower())  # ｃ０００…
+    for typed in (mine, mine.lower(), full_width, f"  {mine[:3]} {mine[3:]}  "):
+        found = queries.find_customers(con, rm, Filters(LATEST), typed)
+        assert found["customer_id"].iloc[0] == mine, typed  # the exact id first
+    partial = queries.find_customers(con, rm, Filters(LATEST), mine[-3:])
+    assert set(partial["customer_id"]) <= book and mine in set(partial["customer_id"])
+    assert partial.attrs["total"] == sum(1 for c in book if mine[-3:] in c)
+    assert list(partial.columns) == ["customer_id", "branch_id", "market_label", "tier_label",
+                                     "latest_month", "in_period"]  # ids and labels, no PII
+    assert queries.find_customers(con, rm, Filters(LATEST), other).empty
+    assert not queries.find_customers(con, Scope.bank(), Filters(LATEST), other.lower()).empty
+    top = queries.find_customers(con, rm, Filters(LATEST), "", limit=3)
+    assert list(top["customer_id"]) == [c for (c,) in con.execute(
+        "select customer_id from marts.fct_customer_segment where period_month = ? and "
+        "rm_id = ? order by contribution desc, customer_id limit 3", [LATEST, rm_case["rm"]]
+    ).fetchall()]
 
 
 # --------------------------------------------------------------------------------------
@@ -344,9 +444,10 @@ def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Pa
     at = _signed_in(served, users_file, tmp_path, monkeypatch, "rm.user",
                     customer=rm_case["other"])
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["客户数"] == fmt.count(n) and metrics["金融资产（月日均）"] == fmt.yi(aum)
+    assert metrics["客户数"] == f"{fmt.count(n)}户"
+    assert metrics["金融资产（月日均）"] == fmt.amount(aum)
     _page(at, "books")
-    assert {m.label: m.value for m in at.metric}["名下客户数"] == fmt.count(n)
+    assert {m.label: m.value for m in at.metric}["名下客户数"] == f"{fmt.count(n)}户"
     assert len(at.table[0].value) == n
     _page(at, "worklist")
     for label, value in ((m.label, m.value) for m in at.metric):
@@ -356,7 +457,7 @@ def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Pa
         expected = served.query(
             "select count(*) from marts.mart_rm_worklist where period_month = ? and "
             "list_code = ? and rm_id = ?", [LATEST, code, rm])[0][0]
-        assert value == fmt.count(expected), label
+        assert value == f"{fmt.count(expected)}户", label
     _page(at, "customer")  # the deep link (?customer=) of another RM's customer
     assert at.text_input[0].value == rm_case["other"]
     assert at.error[0].value.startswith("无权查看该客户")
@@ -375,10 +476,10 @@ def test_a_branch_user_sees_only_the_branch(served: Served, users_file: Path,
     assert box.options == [branch]
     n, = served.query("select count(*) from marts.fct_customer_segment where "
                                 "period_month = ? and branch_id = ?", [LATEST, branch])[0]
-    assert {m.label: m.value for m in at.metric}["客户数"] == fmt.count(n)
+    assert {m.label: m.value for m in at.metric}["客户数"] == f"{fmt.count(n)}户"
     _page(at, "books")
     books = at.table[0].value
-    assert sum(int(v.replace(",", "")) for v in books["客户数"]) == n
+    assert sum(int(v.replace(",", "")) for v in books["客户数（户）"]) == n
     assert any(rm_case["rm"] in v for v in books["客户经理"])
     _page(at, "customer")
     at.text_input[0].input(rm_case["other"]).run()  # same branch, another RM: visible
@@ -393,8 +494,8 @@ def test_an_empty_scope_shows_no_figure_on_any_page(served: Served, users_file: 
                                                     tmp_path: Path, monkeypatch) -> None:
     at = _signed_in(served, users_file, tmp_path, monkeypatch, "empty.rm",
                     customer=_TOP[0] if _TOP else None)
-    for page in ("overview", "quadrants", "flows", "pareto", "worklist", "books", "customer"):
-        if page != "overview":
-            _page(at, page)
-        assert not at.metric and not at.table and not at.get("vega_lite_chart"), page
-        assert "权限范围" in at.warning[0].value, page
+    for spec in PAGES:
+        at.switch_page(spec.view).run()
+        assert not at.exception, at.exception
+        assert not at.metric and not at.table and not at.get("vega_lite_chart"), spec.title
+        assert "权限范围" in at.warning[0].value, spec.title

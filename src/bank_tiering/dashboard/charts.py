@@ -160,8 +160,8 @@ def tier_trend(df: pd.DataFrame, measure: str, title: str, factor: float | None,
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("month:O", title="期间", axis=alt.Axis(labelAngle=0)),
         y=alt.Y("value:Q", title=None,
-                axis=alt.Axis(format="%" if share else ",.4~f", tickMinStep=1 if unit == "户"
-                              else None)),
+                axis=alt.Axis(format="%" if share else ",.4~f",
+                              **({"tickMinStep": 1} if unit == "户" else {}))),
         color=_tier_colour(df),
         tooltip=[alt.Tooltip("month:O", title="期间"), alt.Tooltip("tier_label:N", title="分层"),
                  alt.Tooltip("value:Q", title=f"{title}（{unit}）",

@@ -161,10 +161,12 @@ def describe_filters(scope: Scope, filters: Filters) -> str:
     ])
 
 
-def pager(total: int, key: str, size: int = PAGE_SIZE) -> tuple[int, int]:
-    """A page selector for a table of ``total`` rows shown ``size`` at a time (only when
-    it has more than one page); returns (offset, size) of the page chosen. The caption
-    below the table names the rows shown and the total (:func:`page_caption`)."""
+def pager(total: int, key: str, size: int | None = None) -> tuple[int, int]:
+    """A page selector for a table of ``total`` rows shown ``size`` (default
+    :data:`PAGE_SIZE`) at a time, drawn only when it has more than one page; returns
+    (offset, size) of the page chosen. The caption below the table names the rows shown
+    and the total (:func:`page_caption`)."""
+    size = size or PAGE_SIZE
     pages = max(1, math.ceil(total / size))
     if pages == 1:
         return 0, size

@@ -16,11 +16,13 @@ is a line of the access log, once per customer and period.
 
 import re
 
+import pandas as pd
 import streamlit as st
 
 from bank_tiering.dashboard import auth, queries
 from bank_tiering.dashboard import formatting as fmt
-from bank_tiering.dashboard.common import page
+from bank_tiering.dashboard.common import describe_filters, page
+from bank_tiering.dashboard.governance import override_text, watch_notice, watch_text
 from bank_tiering.dashboard.tables import Table
 
 REFUSED_ZH = "无权查看该客户（客户号不存在或不在您的权限范围内）。"
@@ -41,6 +43,8 @@ def _keep_search() -> None:
 
 
 with page("客户视图") as (con, scope, filters):
+    st.caption(describe_filters(scope, filters) + "（留空时列出所选期间贡献度最高的客户；输入客户号"
+               "或其一部分时，也查找权限范围内其他期间的客户）")
     link = st.query_params.get("customer")
     if link and st.session_state.get(LINK_KEY) != link:  # a link just opened: search it
         st.session_state[LINK_KEY] = link
@@ -53,9 +57,16 @@ with page("客户视图") as (con, scope, filters):
         placeholder="例如 C0000123 或 0123；留空则列出贡献度最高的客户")
     needle = queries.normalise_customer_id(typed)
     matches = queries.find_customers(con, scope, filters, typed, limit=MATCHES)
+    picked = st.session_state.get(PICKED_KEY)
+    if not needle and picked and picked not in set(matches["customer_id"]):
+        # the customer picked before (another period, another page) stays on offer
+        again = queries.find_customers(con, scope, filters, picked, limit=1)
+        if len(again) and again["customer_id"].iloc[0] == picked:
+            total = matches.attrs["total"]
+            matches = pd.concat([again, matches], ignore_index=True).iloc[:MATCHES]
+            matches.attrs["total"] = total
     ids = list(matches["customer_id"])
     exact = next((i for i in ids if i.upper() == needle), None) if needle else None
-    picked = st.session_state.get(PICKED_KEY)
     if exact is not None:
         index = ids.index(exact)
     elif picked in ids:
@@ -104,25 +115,6 @@ if history is None or history.empty:  # cannot happen for an id of the scope: re
 log_view(chosen, len(history))
 
 
-def grace_text(grace_left: float | None) -> str:
-    """What the months of grace left mean (grace − months below, METHODOLOGY.md §10): the
-    customer is still served at the tier this month; 0 = this month is the last one."""
-    if fmt.missing(grace_left) or int(grace_left) <= 0:
-        return "本月为保级期最后一个月"
-    return f"本月后还可保级 {fmt.count(grace_left)} 个月"
-
-
-def watch_text(on_watch: bool, months_below: int, grace_left: float | None) -> str:
-    """"连续 2 个月低于，本月后还可保级 1 个月" while on watch, else empty."""
-    return (f"连续 {fmt.count(months_below)} 个月低于，{grace_text(grace_left)}"
-            if on_watch else "")
-
-
-def override_text(override_id: str | None, reason: str | None) -> str:
-    """"OVR000001：<reason>" while an override is in force, else empty."""
-    return "" if fmt.missing(override_id) else f"{override_id}：{reason}"
-
-
 current = history[history["period_month"] == filters.period]
 row = (current if not current.empty else history).iloc[-1]
 if current.empty:
@@ -141,11 +133,8 @@ m1.metric("月日均金融资产", fmt.amount(row["avg_aum"]))
 m2.metric("利润贡献度", fmt.amount(row["contribution"]))
 m3.metric("银行价值得分", f"{row['bank_value_score']:.1f}分")
 if row["is_on_watch"]:
-    st.warning(f"**保级关注**：评定分层已连续 {fmt.count(row['months_below'])} 个月低于服务等级"
-               f"{row['service_tier_label']}，保级期内仍按该等级服务，"
-               f"{grace_text(row['grace_months_left'])}"
-               + ("（下月仍低于将按评定分层服务）" if int(row["grace_months_left"]) <= 0 else "")
-               + "。")
+    st.warning(watch_notice(row["months_below"], row["service_tier_label"],
+                            row["grace_months_left"]))
 if not fmt.missing(row["override_id"]):
     st.info(f"**人工调整** {override_text(row['override_id'], row['override_reason'])}"
             f"（审批人 {row['override_approved_by']}）：按{row['service_tier_label']}服务。")

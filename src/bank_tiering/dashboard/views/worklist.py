@@ -46,8 +46,10 @@ table.money("月日均金融资产", rows["avg_aum"])
 if spec.reference_tier:
     table.text(spec.reference_tier, rows["reference_tier_label"])
 spec.add_reference_columns(table, rows)
-table.count("连续低于分层线", rows["months_below"], unit="个月")
-table.count("本月后剩余保级", rows["grace_months_left"], unit="个月")
+if (rows["months_below"].fillna(0) > 0).any() or rows["grace_months_left"].notna().any():
+    # the watch columns (保级关注, 本月降级): empty for the other lists, so left out there
+    table.count("连续低于分层线", rows["months_below"], unit="个月")
+    table.count("本月后剩余保级", rows["grace_months_left"], unit="个月")
 table.text("客户经理", [fmt.owner(i, n) for i, n in zip(rows["rm_id"], rows["rm_name"],
                                                        strict=True)])
 table.text("客户经理状态", rows["rm_status_label"])
