@@ -120,10 +120,12 @@
     cast(cast({{ expression }} as decimal(38, {{ scale }})) as {{ dbt.type_string() }})
 {%- endmacro %}
 
-{# A CNY amount in 万元 (ten thousands) rounded to two decimals, as a number: 5,234,000 ->
-   523.4. #}
+{# A CNY amount in 万元 (ten thousands) rounded to two decimals (half away from zero), as a
+   number: 5,234,000 -> 523.4. Computed in DECIMAL (the amount to 0.01元 times 0.0001), so a
+   half (1,250,050元 = 125.005万元) rounds alike on every engine; in double it was 125.00 on
+   one and 125.01 on another. #}
 {% macro governance_wan_value(expression) -%}
-    round(cast({{ expression }} as double) / 10000, 2)
+    round(cast({{ expression }} as decimal(38, 2)) * cast(0.0001 as decimal(5, 4)), 2)
 {%- endmacro %}
 
 {# A CNY amount in 万元 (ten thousands) with two decimals, e.g. 5,234,000 -> '523.40'. #}

@@ -59,6 +59,10 @@
             'validation': 'select * from ' ~ ref('int_customer_assignments_checked'),
             'staged': ['assignment_id', 'customer_id', 'rm_id', 'valid_from', 'valid_to'],
             'raw': ['assignment_id', 'customer_id', 'rm_id', 'valid_from', 'valid_to']},
+        'contacts': {'key': ['contact_id'], 'clean': 'int_contacts_validated',
+            'validation': validated_contacts(),
+            'staged': ['contact_id', 'customer_id', 'rm_id', 'contact_date', 'channel'],
+            'raw': ['contact_id', 'customer_id', 'rm_id', 'contact_date', 'channel']},
     }) }}
 {% endmacro %}
 

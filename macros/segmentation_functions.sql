@@ -1,26 +1,30 @@
 {# Helpers of the segmentation models (METHODOLOGY.md §3–8). Documented in
    macros/_segmentation__macros.yml. #}
 
-{# The exact (interpolated) median of `expression` as an aggregate: DuckDB `median`,
-   Spark `percentile(x, 0.5)`, ANSI `percentile_cont` elsewhere — never an approximate
-   quantile (METHODOLOGY.md §5). #}
-{% macro segmentation_exact_median(expression) -%}
-    {{ return(adapter.dispatch('segmentation_exact_median', 'bank_tiering')(expression)) }}
+{# The exact (interpolated) median of `expression`, an amount with at most `scale` decimals
+   (money: 2), as an aggregate returning DECIMAL(38, scale + 1): the median is taken over the
+   amounts in units of 10^-scale (whole cents), which double precision holds exactly, so the
+   midpoint of two middle values (a whole or a half cent) is exact and the same on every
+   engine (METHODOLOGY.md §5, §13). DuckDB `median`, Spark `percentile(x, 0.5)`, ANSI
+   `percentile_cont` elsewhere — never an approximate quantile. #}
+{% macro segmentation_exact_median(expression, scale=2) -%}
+    cast(
+        {{ adapter.dispatch('segmentation_exact_median', 'bank_tiering')(
+            'cast(' ~ expression ~ ' * ' ~ 10 ** scale ~ ' as double)') }}
+        as decimal(38, 1)
+    ) * cast({{ '%.*f' % (scale, 10 ** -scale) }} as decimal({{ scale + 1 }}, {{ scale }}))
 {%- endmacro %}
 
 {% macro default__segmentation_exact_median(expression) -%}
-    percentile_cont(0.5) within group (order by cast({{ expression }} as double))
+    percentile_cont(0.5) within group (order by {{ expression }})
 {%- endmacro %}
 
-{#- On a DECIMAL DuckDB's median keeps the scale and truncates the midpoint (the median of
-    1.01 and 1.02 would be 1.01): the values are cast to double so the interpolated
-    midpoint (1.015) stays exact. -#}
 {% macro duckdb__segmentation_exact_median(expression) -%}
-    median(cast({{ expression }} as double))
+    median({{ expression }})
 {%- endmacro %}
 
 {% macro spark__segmentation_exact_median(expression) -%}
-    percentile(cast({{ expression }} as double), 0.5)
+    percentile({{ expression }}, 0.5)
 {%- endmacro %}
 
 {# `expression` limited to [lower, upper]; a null stays null. #}

@@ -265,3 +265,50 @@
 
     select * from checked
 {% endmacro %}
+
+{# Staged contacts with the cross-table rule of METHODOLOGY.md §18 (doc `contact_checks`):
+   `orphan_reference` when the customer is not a clean customer, or when the contact names
+   an RM that is not a clean relationship manager while the optional relationship_managers
+   table is landed (with the RM pair absent an rm_id cannot be checked and is kept). #}
+{% macro validated_contacts() %}
+    with
+
+    stg_core__contacts as (
+        select * from {{ ref('stg_core__contacts') }}
+    ),
+
+    stg_core__customers as (
+        select customer_id from {{ ref('stg_core__customers') }}
+    ),
+
+    stg_core__relationship_managers as (
+        select rm_id from {{ ref('stg_core__relationship_managers') }}
+    ),
+
+    stg_core__landed_row_counts as (
+        select raw_rows > 0 as has_relationship_managers
+        from {{ ref('stg_core__landed_row_counts') }}
+        where source_table = 'relationship_managers'
+    ),
+
+    checked as (
+        select
+            stg_core__contacts.*,
+            case
+                when stg_core__customers.customer_id is null then 'orphan_reference'
+                when
+                    stg_core__contacts.rm_id is not null
+                    and stg_core__relationship_managers.rm_id is null
+                    and stg_core__landed_row_counts.has_relationship_managers
+                    then 'orphan_reference'
+            end as dq_reason_code
+        from stg_core__contacts
+        cross join stg_core__landed_row_counts
+        left join stg_core__customers
+            on stg_core__contacts.customer_id = stg_core__customers.customer_id
+        left join stg_core__relationship_managers
+            on stg_core__contacts.rm_id = stg_core__relationship_managers.rm_id
+    )
+
+    select * from checked
+{% endmacro %}

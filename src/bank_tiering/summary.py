@@ -36,11 +36,13 @@ TIER_ORDER = (
     "institution", "above_scale", "below_scale",
 )
 QUADRANT_ORDER = ("important", "quality", "ordinary", "exit")
-#: The worklists of METHODOLOGY.md §11, in display order.
+#: The worklists of METHODOLOGY.md §11, §14, §16 and §18, in display order.
 WORKLIST_ORDER = ("near_upgrade", "on_watch", "downgraded", "lost_since_year_start", "declining",
-                  "handover")
+                  "handover", "large_outflow", "churn_risk", "win_back", "contact_overdue")
 #: METHODOLOGY.md §14: the owner's status at the period end.
 RM_STATUS_ORDER = ("active", "departed", "unassigned")
+#: METHODOLOGY.md §16: the churn-risk bands, highest first.
+CHURN_BAND_ORDER = ("high", "medium", "low")
 
 
 @dataclass(frozen=True)
@@ -204,16 +206,18 @@ def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
     """Tier governance of the latest period (METHODOLOGY.md §10–11).
 
     Returns ``{"period_month", "on_watch", "overridden", "service_differs",
-    "rm_status", "worklists"}``: customers on watch (保级关注), customers with a manual
-    override in force, customers whose service tier differs from their assessed tier, one
+    "rm_status", "churn_risk_band", "worklists"}``: customers on watch (保级关注), customers
+    with a manual override in force, customers whose service tier differs from their assessed
+    tier, one
     ``{"code", "label_zh", "customers"}`` per owner status of §14 (active, departed,
-    unassigned; 0 when none), and one ``{"code", "label_zh", "customers", "branches"}`` per
+    unassigned; 0 when none), the same per churn-risk band of §16 (high, medium, low), and one
+    ``{"code", "label_zh", "customers", "branches"}`` per
     worklist in §11's order, handover (§14) last (0 for an empty list).
     """
     period = latest_period(con)
     result: dict[str, Any] = {
         "period_month": period, "on_watch": 0, "overridden": 0, "service_differs": 0,
-        "rm_status": [], "worklists": [],
+        "rm_status": [], "churn_risk_band": [], "worklists": [],
     }
     if period is None:
         return result
@@ -246,8 +250,17 @@ def governance_rows(con: duckdb.DuckDBPyConnection) -> dict[str, Any]:
         [period],
     ).fetchall())
     status_labels = _labels(con, "rm_status")
+    bands = dict(con.execute(
+        f"select churn_risk_band, count(*) from {SEGMENT_TABLE} where period_month = ? group by 1",
+        [period],
+    ).fetchall())
+    band_labels = _labels(con, "churn_risk_band")
     labels = _labels(con, "worklist")
     result.update(
+        churn_risk_band=[
+            {"code": code, "label_zh": band_labels.get(code), "customers": int(bands.get(code, 0))}
+            for code in CHURN_BAND_ORDER
+        ],
         rm_status=[
             {"code": code, "label_zh": status_labels.get(code),
              "customers": int(statuses.get(code, 0))}
@@ -290,6 +303,9 @@ def governance_tables(rows: dict[str, Any]) -> list[TextTable]:
         TextTable("期末客户经理（METHODOLOGY.md §14）：", ["客户经理状态", "客户数（户）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
                    for line in rows["rm_status"]]),
+        TextTable("期末流失风险（METHODOLOGY.md §16）：", ["流失风险等级", "客户数（户）"],
+                  [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
+                   for line in rows["churn_risk_band"]]),
         TextTable("客户经理工作清单：", ["工作清单", "客户数（户）", "涉及机构（个）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}",
                     f"{line['branches']:,}"] for line in rows["worklists"]]),

@@ -173,3 +173,26 @@ def generated_dirty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Build, Pa
     result = build.dbt("build")
     assert result.success, "dbt build on generated data with bad rows failed"
     return build, raw
+
+
+@pytest.fixture(scope="session")
+def governed(tmp_path_factory: pytest.TempPathFactory) -> Build:
+    """A generated year (December 2024 – December 2025, 500 customers, the generator's
+    overrides, RMs, contacts and early-warning episodes) built, with the data tests of the
+    governance and early-warning models: the independent recomputations of §10–18 read it."""
+    raw = tmp_path_factory.mktemp("governed_raw")
+    generate(raw, customers=500, months=13, seed=8, start_month=date(2024, 12, 1),
+             progress=False)
+    build = Build(raw, tmp_path_factory.mktemp("governed_build"))
+    assert build.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test").success
+    tests = build.dbt(
+        "test", "--exclude", "resource_type:unit_test", "--select",
+        "int_customer_months_service_tiered", "int_customer_months_explained",
+        "int_tier_overrides_checked", "int_tier_overrides_validated", "mart_rm_worklist",
+        "fct_customer_segment", "assert_worklist_lost_matches_tier_flows",
+        "assert_service_tier_never_below_assessed_without_watch",
+        "int_customer_months_risk_scored", "mart_cross_sell", "mart_early_warning_backtest",
+        "mart_worklist_outcomes",
+    )
+    assert tests.success, "governance data tests failed on the generated year"
+    return build

@@ -65,6 +65,10 @@ TABLES = {
                                    "profile_dimension", "profile_value"),
     "marts.mart_rm_worklist": ("period_month", "list_code", "customer_id"),
     "marts.mart_rm_portfolio": ("period_month", "rm_id", "market_class", "service_tier_code"),
+    "intermediate.int_customer_months_risk_scored": ("customer_id", "period_month"),
+    "marts.mart_cross_sell": ("period_month", "customer_id", "product_family"),
+    "marts.mart_early_warning_backtest": ("period_month", "market_class", "churn_risk_band"),
+    "marts.mart_worklist_outcomes": ("period_month", "list_code", "branch_id"),
     "marts.fct_prospect_quadrant": ("prospect_id",),
 }
 AUDIT_COLUMNS = {"detected_at", "checked_in_invocation", "profiled_in_invocation"}

@@ -78,6 +78,11 @@ RM_COLUMNS: dict[str, list[tuple[str, str]]] = {
     ],
 }
 RM_TABLES = list(RM_COLUMNS)
+#: The optional contacts (INTERFACES.md §2, METHODOLOGY.md §18, the lead's contract).
+CONTACT_COLUMNS = [("contact_id", "VARCHAR"), ("customer_id", "VARCHAR"), ("rm_id", "VARCHAR"),
+                   ("contact_date", "DATE"), ("channel", "VARCHAR")]
+CONTACT_CHANNELS = ["visit", "phone", "wechat", "event", "other"]
+OPTIONAL = [*RM_TABLES, "contacts"]
 REASONS = [
     "missing_key", "bad_type", "out_of_range", "unknown_code", "negative_amount", "date_order",
     "exact_duplicate", "duplicate_key", "orphan_reference", "no_fx_rate",
@@ -237,7 +242,7 @@ def test_different_seed_gives_different_data(small: tuple[Path, dict[str, int]],
     assert all(a[k] != b[k] for k in ("customers.parquet", "accounts.parquet",
                                       "balances/2025-01.parquet", "transactions.parquet",
                                       "relationship_managers.parquet",
-                                      "customer_assignments.parquet"))
+                                      "customer_assignments.parquet", "contacts.parquet"))
 
 
 def _same(con: duckdb.DuckDBPyConnection, a: str, b: str) -> bool:
@@ -257,7 +262,7 @@ def test_one_more_month_keeps_earlier_months(small: tuple[Path, dict[str, int]],
     con = duckdb.connect()
     cut = "DATE '2025-04-01'"
     for table, col in (("transactions", "txn_ts"), ("fees", "fee_date"),
-                       ("fx_rates", "rate_date")):
+                       ("fx_rates", "rate_date"), ("contacts", "contact_date")):
         assert _same(con, f"SELECT * FROM {source(d, table)}",
                      f"SELECT * FROM {source(tmp_path, table)} WHERE {col} < {cut}"), table
 
@@ -331,16 +336,20 @@ def _typed(table: str, col: str) -> str:
     return f'TRY_CAST("{col}" AS {ty})'
 
 
-def reference_quarantine(d: Path, parents: str = "raw") -> dict[tuple[str, str], int]:
+def reference_quarantine(d: Path, parents: str = "raw",
+                         con: duckdb.DuckDBPyConnection | None = None,
+                         tables: tuple[str, ...] = tuple(TABLES)
+                         ) -> dict[tuple[str, str], int]:
     """First failing reason per raw row, computed independently of the generator.
 
     ``parents="raw"`` resolves references against every raw parent key; ``"clean"``
     against parents that pass all their own checks.  A precise injection gives the same
-    answer either way.
+    answer either way. The clean rows stay in ``con``'s tables ``clean_<table>``;
+    ``tables`` limits the check to those tables (with their parents among them).
     """
-    con = duckdb.connect()
+    con = con or duckdb.connect()
     con.execute("SET enable_progress_bar = false")
-    for t in TABLES:  # everything as text, exactly as a loader would see a string extract
+    for t in tables:  # everything as text, exactly as a loader would see a string extract
         casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, _ in EXPECTED_COLUMNS[t])
         con.execute(f"CREATE TABLE raw_{t} AS SELECT row_number() OVER () AS _rid, {casts} "
                     f"FROM {source(d, t)}")
@@ -350,7 +359,7 @@ def reference_quarantine(d: Path, parents: str = "raw") -> dict[tuple[str, str],
     result: dict[tuple[str, str], int] = {}
     order = ["customers", "accounts", "balances", "transactions", "fees", "ftp_rates",
              "credit_ratings", "relationship_surveys", "fx_rates", "prospects"]
-    for t in order:
+    for t in (t for t in order if t in tables):
         cols = [c for c, _ in EXPECTED_COLUMNS[t]]
         keys = KEYS[t]
         missing = " OR ".join(f"nullif(trim(\"{k}\"), '') IS NULL" for k in keys)
@@ -441,8 +450,9 @@ def test_clean_data_fails_no_check_for_other_seeds(tmp_path: Path, seed: int, st
 
 def test_bad_rows_mode_writes_strings_only(bad: tuple[Path, dict[str, int]]) -> None:
     d, counts = bad
-    con = connect(d, [*TABLES, *RM_TABLES])
-    for table, expected in {**EXPECTED_COLUMNS, **RM_COLUMNS}.items():
+    con = connect(d, [*TABLES, *OPTIONAL])
+    for table, expected in {**EXPECTED_COLUMNS, **RM_COLUMNS,
+                            "contacts": CONTACT_COLUMNS}.items():
         got = rows(con, f"DESCRIBE SELECT * FROM {table}")
         assert [r[0] for r in got] == [c for c, _ in expected], table
         assert {r[1] for r in got} == {"VARCHAR"}, table
@@ -899,10 +909,11 @@ def test_one_more_month_keeps_every_owner_and_rm_status(small: tuple[Path, dict[
         short, "SELECT count(*) FROM relationship_managers")
 
 
-def reference_rm_quarantine(d: Path) -> dict[tuple[str, str], int]:
+def reference_rm_quarantine(d: Path, con: duckdb.DuckDBPyConnection | None = None
+                            ) -> dict[tuple[str, str], int]:
     """First failing reason of every raw RM and assignment row (the lead's RM contract),
-    computed independently of the generator."""
-    con = duckdb.connect()
+    computed independently of the generator (the reasons stay in ``con``'s ``chk_rm``)."""
+    con = con or duckdb.connect()
     for t, cols in RM_COLUMNS.items():
         casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, _ in cols)
         con.execute(f"CREATE TABLE raw_{t} AS SELECT row_number() OVER () AS _rid, {casts} "
@@ -992,3 +1003,480 @@ def test_rm_bad_rows_match_the_manifest(bad: tuple[Path, dict[str, int]]) -> Non
             if r["table"] == "customer_assignments" and r["reason"] == "duplicate_key"]
     assert sum(keys.count(k) == 2 for k in keys) >= 2
     assert sum(keys.count(k) == 1 for k in keys) >= 2 + 2 + 3
+
+
+# --------------------------------------------------------------------------------------
+# RM contacts (METHODOLOGY.md §18, the lead's contacts contract)
+# --------------------------------------------------------------------------------------
+
+#: Contact cadence seed defaults (§18): tier -> max days between contacts.
+CADENCE = {"high_net_worth": 30, "mass_affluent": 90, "strategic": 30, "large": 60}
+WATCHED = tuple(CADENCE)
+
+
+@pytest.fixture(scope="module")
+def small_year(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """300 customers over 8 months: long enough for a lapse to turn dormant (180 days)."""
+    d = tmp_path_factory.mktemp("small_year")
+    generate(d, customers=300, months=8, seed=7, progress=False)
+    return d
+
+
+def test_contacts_are_written_with_the_contract_schema(small: tuple[Path, dict[str, int]]
+                                                       ) -> None:
+    d, counts = small
+    con = connect(d, [*TABLES, *OPTIONAL])
+    assert [(r[0], r[1]) for r in rows(con, "DESCRIBE SELECT * FROM contacts")] == \
+        CONTACT_COLUMNS
+    assert counts["contacts"] == scalar(con, "SELECT count(*) FROM contacts") > 0
+    assert scalar(con, "SELECT count(*) - count(DISTINCT contact_id) FROM contacts") == 0
+    assert scalar(con, r"""SELECT count(*) FROM contacts WHERE NOT (
+        regexp_full_match(contact_id, 'CT20\d{4}\d{7}')
+        AND substr(contact_id, 3, 6) = strftime(contact_date, '%Y%m')
+        AND customer_id IS NOT NULL AND contact_date IS NOT NULL
+        AND (rm_id IS NULL OR regexp_full_match(rm_id, 'RM\d{4}')))""") == 0
+    assert {r[0] for r in rows(con, "SELECT DISTINCT channel FROM contacts")} == \
+        set(CONTACT_CHANNELS)
+    # from three months of CRM history before the window to its last day
+    first, last = rows(con, "SELECT min(contact_date), max(contact_date) FROM contacts")[0]
+    assert date(2024, 10, 1) <= first < date(2024, 10, 15) and last <= date(2025, 3, 31)
+
+
+def test_clean_contacts_reference_clean_customers_and_their_owner(default_scale: Path
+                                                                  ) -> None:
+    """Every contact names a customer open that day, and its rm_id (when set) is the
+    customer's owner that day (§14) and still with the bank."""
+    con = connect(default_scale, [*TABLES, *OPTIONAL])
+    assert scalar(con, """SELECT count(*) FROM contacts k LEFT JOIN customers c
+        USING (customer_id) WHERE c.customer_id IS NULL OR k.contact_date < c.onboard_date
+        OR k.contact_date >= coalesce(c.close_date, DATE '9999-12-31')
+        OR k.contact_date >= DATE '2026-01-01'""") == 0
+    assert scalar(con, """SELECT count(*) FROM contacts k WHERE k.rm_id IS NOT NULL
+        AND NOT EXISTS (SELECT 1 FROM customer_assignments a
+            JOIN relationship_managers m USING (rm_id)
+            WHERE a.customer_id = k.customer_id AND a.rm_id = k.rm_id
+              AND a.valid_from <= k.contact_date
+              AND (a.valid_to IS NULL OR k.contact_date < a.valid_to)
+              AND (m.leave_date IS NULL OR k.contact_date < m.leave_date))""") == 0
+    # some contacts have no RM (call centre, events); most come from the owner
+    assert 0.03 <= scalar(con, "SELECT avg((rm_id IS NULL)::INT) FROM contacts") <= 0.2
+    assert scalar(con, """SELECT avg((k.rm_id IS NULL)::INT) FROM contacts k
+        WHERE NOT EXISTS (SELECT 1 FROM customer_assignments a
+            WHERE a.customer_id = k.customer_id AND a.valid_from <= k.contact_date
+              AND (a.valid_to IS NULL OR k.contact_date < a.valid_to))""") == 1.0
+
+
+def _contacts_by_tier(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[float, dict]]:
+    """Assessed tier (computed, §4) -> (contacts per customer-month, channel shares)."""
+    stats: dict[str, tuple[float, dict]] = {}
+    for tier, per_month, visit, phone, wechat in rows(con, """
+            SELECT c.tier, count(k.contact_id) / count(DISTINCT (c.customer_id, c.pm)),
+                   avg((k.channel = 'visit')::INT), avg((k.channel = 'phone')::INT),
+                   avg((k.channel = 'wechat')::INT)
+            FROM cm c LEFT JOIN contacts k ON k.customer_id = c.customer_id
+             AND date_trunc('month', k.contact_date) = c.pm
+            GROUP BY 1"""):
+        stats[tier] = (per_month, {"visit": visit, "phone": phone, "wechat": wechat})
+    return stats
+
+
+def test_valuable_customers_are_contacted_more_often(warning_default: duckdb.DuckDBPyConnection
+                                                     ) -> None:
+    stats = _contacts_by_tier(warning_default)
+    assert stats["high_net_worth"][0] > 0.8 and stats["strategic"][0] > 0.8
+    assert stats["mass_affluent"][0] > 0.3 and stats["large"][0] > 0.3
+    assert stats["mass"][0] < 0.1
+    assert min(stats[t][0] for t in WATCHED) > 5 * stats["mass"][0]
+    # private banking and firms are visited, the mass phoned or messaged
+    assert stats["high_net_worth"][1]["visit"] > 2 * stats["mass"][1]["visit"]
+    assert stats["large"][1]["visit"] > 0.3
+    mass = stats["mass"][1]
+    assert mass["phone"] > mass["wechat"] > mass["visit"]
+
+
+def test_contacts_thin_out_between_an_owners_leave_and_the_handover(default_scale: Path
+                                                                    ) -> None:
+    """Per customer-day, contacts while the owner has left and the book waits for its
+    handover are far rarer than while the owner is there, and none is by an RM."""
+    con = connect(default_scale, [*TABLES, *OPTIONAL])
+    con.execute("""CREATE TABLE spans AS
+        SELECT a.customer_id, greatest(a.valid_from, DATE '2024-10-01') AS lo,
+               least(coalesce(a.valid_to, DATE '2026-01-01'), coalesce(m.leave_date,
+                     DATE '2026-01-01'), DATE '2026-01-01') AS hi, 'present' AS kind
+        FROM customer_assignments a JOIN relationship_managers m USING (rm_id)
+        UNION ALL
+        SELECT a.customer_id, greatest(m.leave_date, DATE '2024-10-01'),
+               least(coalesce(a.valid_to, DATE '2026-01-01'), DATE '2026-01-01'), 'gone'
+        FROM customer_assignments a JOIN relationship_managers m USING (rm_id)
+        WHERE m.leave_date < coalesce(a.valid_to, DATE '2026-01-01')""")
+    stats = {kind: (days, contacts, by_rm) for kind, days, contacts, by_rm in rows(con, """
+        WITH s AS (SELECT s.*, least(s.hi, coalesce(c.close_date, s.hi)) AS hi2
+                   FROM spans s JOIN customers c USING (customer_id))
+        SELECT kind, sum(greatest(hi2 - lo, 0)),
+               (SELECT count(*) FROM contacts k JOIN s s2 USING (customer_id)
+                WHERE s2.kind = s.kind AND k.contact_date >= s2.lo AND k.contact_date < s2.hi2),
+               (SELECT count(*) FROM contacts k JOIN s s2 USING (customer_id)
+                WHERE s2.kind = s.kind AND k.contact_date >= s2.lo AND k.contact_date < s2.hi2
+                  AND k.rm_id IS NOT NULL)
+        FROM s GROUP BY kind""")}
+    gone_days, gone_contacts, gone_by_rm = stats["gone"]
+    present_days, present_contacts, _ = stats["present"]
+    assert gone_days > 5_000 and gone_by_rm == 0
+    assert gone_contacts / gone_days < 0.5 * present_contacts / present_days
+
+
+@pytest.mark.parametrize("sample", ["default", "small_year"])
+def test_some_valuable_customers_are_overdue_or_never_contacted(
+        sample: str, request: pytest.FixtureRequest) -> None:
+    """At the last period end, against the cadence (§18): more watched customers were
+    contacted in time than are overdue or were never contacted, but some are either
+    (the rates follow the latent segment: a latent mass customer whose balances grew into
+    a watched tier is still rarely called)."""
+    con = request.getfixturevalue(f"warning_{sample}")
+    cadence = " ".join(f"WHEN '{t}' THEN {n}" for t, n in CADENCE.items())
+    never, overdue, in_time = rows(con, f"""
+        SELECT count(*) FILTER (WHERE last_contact IS NULL),
+               count(*) FILTER (WHERE pe - last_contact > CASE tier {cadence} END),
+               count(*) FILTER (WHERE pe - last_contact <= CASE tier {cadence} END)
+        FROM cm WHERE pm = (SELECT max(pm) FROM cm) AND watched""")[0]
+    assert never >= 2 and overdue >= 3
+    assert in_time > max(never, overdue)
+
+
+def reference_contact_quarantine(d: Path) -> dict[tuple[str, str], int]:
+    """First failing reason of every raw contact (the lead's contacts contract), computed
+    independently of the generator: single-row checks, then contact_id duplicates, then
+    the references — to the customers the required tables' checker leaves clean, and to
+    the RMs the RM checker leaves clean."""
+    con = duckdb.connect()
+    reference_quarantine(d, "clean", con, ("customers",))  # leaves clean_customers
+    reference_rm_quarantine(d, con)  # leaves chk_rm
+    casts = ", ".join(f'CAST("{c}" AS VARCHAR) AS "{c}"' for c, _ in CONTACT_COLUMNS)
+    con.execute(f"CREATE TABLE raw_contacts AS SELECT row_number() OVER () AS _rid, {casts} "
+                f"FROM {source(d, 'contacts')}")
+    channels = ", ".join(f"'{c}'" for c in CONTACT_CHANNELS)
+    result = rows(con, f"""
+        WITH e AS (
+            SELECT *, CASE
+                WHEN nullif(trim(contact_id), '') IS NULL
+                  OR nullif(trim(customer_id), '') IS NULL THEN 'missing_key'
+                WHEN TRY_CAST(contact_date AS DATE) IS NULL THEN 'bad_type'
+                WHEN channel IS NULL OR lower(trim(channel)) NOT IN ({channels})
+                THEN 'unknown_code' END AS r1
+            FROM raw_contacts),
+        x AS (SELECT _rid, row_number() OVER (PARTITION BY contact_id, customer_id, rm_id,
+                     contact_date, channel ORDER BY _rid) AS copy_no FROM e WHERE r1 IS NULL),
+        k AS (SELECT x._rid, count(*) OVER (PARTITION BY e.contact_id) AS versions
+              FROM x JOIN e USING (_rid) WHERE copy_no = 1),
+        s AS (SELECT e.*, coalesce(r1, CASE WHEN copy_no > 1 THEN 'exact_duplicate' END,
+                                   CASE WHEN versions > 1 THEN 'duplicate_key' END) AS r2
+              FROM e LEFT JOIN x USING (_rid) LEFT JOIN k USING (_rid))
+        SELECT coalesce(r2, CASE
+                   WHEN customer_id NOT IN (SELECT customer_id FROM clean_customers
+                                            WHERE customer_id IS NOT NULL)
+                     OR (rm_id IS NOT NULL AND rm_id NOT IN (
+                         SELECT rm_id FROM chk_rm WHERE reason IS NULL AND rm_id IS NOT NULL))
+                   THEN 'orphan_reference' END) AS reason, count(*)
+        FROM s GROUP BY 1""")
+    return {("contacts", r): n for r, n in result if r is not None}
+
+
+CONTACT_REASONS = {"missing_key", "bad_type", "unknown_code", "exact_duplicate",
+                   "duplicate_key", "orphan_reference"}
+
+
+def test_clean_contacts_fail_no_check(small: tuple[Path, dict[str, int]],
+                                      default_scale: Path) -> None:
+    assert reference_contact_quarantine(small[0]) == {}
+    assert reference_contact_quarantine(default_scale) == {}
+
+
+def test_contact_bad_rows_match_the_manifest(bad: tuple[Path, dict[str, int]]) -> None:
+    d, counts = bad
+    manifest = json.loads((d / "_bad_rows_manifest.json").read_text())
+    entry = manifest["tables"]["contacts"]
+    expected = {("contacts", r): n for r, n in entry["quarantined"].items() if n}
+    assert {r for _, r in expected} == CONTACT_REASONS
+    assert reference_contact_quarantine(d) == expected
+    assert entry["raw_rows"] == counts["contacts"]
+    assert entry["clean_rows"] + entry["quarantined_rows"] == entry["raw_rows"]
+    assert manifest["record_keys"]["contacts"] == ["contact_id"]
+    con = connect(d, ["contacts"])
+    # clean rows a loader must accept: channel with spaces or capitals, no RM
+    odd = rows(con, "SELECT contact_id FROM contacts WHERE channel IN (' Visit', 'PHONE', "
+                    "'event ')")
+    assert len(odd) == 3
+    assert not {i for (i,) in odd} & {r["record_key"]["contact_id"] for r in manifest["rows"]
+                                      if r["table"] == "contacts"}
+    # orphans of every kind: unknown customer, quarantined customer, unknown RM,
+    # quarantined RM (ids whose every raw row the manifest quarantines)
+    def quarantined(table: str, key: str) -> set[str]:
+        return {r["record_key"][key] for r in manifest["rows"] if r["table"] == table
+                and r["reason"] != "exact_duplicate" and r["record_key"][key]}
+
+    raw_customers = {r[0] for r in rows(con, f"SELECT customer_id FROM {source(d, 'customers')}")}
+    raw_rms = {r[0] for r in rows(con, f"SELECT rm_id FROM {source(d, 'relationship_managers')}")}
+    orphan_ids = [r["record_key"]["contact_id"] for r in manifest["rows"]
+                  if r["table"] == "contacts" and r["reason"] == "orphan_reference"]
+    orphans = con.execute("SELECT customer_id, rm_id FROM contacts WHERE contact_id IN "
+                          "(SELECT unnest(?::VARCHAR[]))", [orphan_ids]).fetchall()
+    assert any(c not in raw_customers for c, _ in orphans)
+    assert any(c in quarantined("customers", "customer_id") for c, _ in orphans)
+    assert any(rm is not None and rm not in raw_rms for _, rm in orphans)
+    assert any(rm in quarantined("relationship_managers", "rm_id") for _, rm in orphans)
+
+
+# --------------------------------------------------------------------------------------
+# Early-warning scenarios (METHODOLOGY.md §16): outflows before drops, false alarms,
+# activity drops, lapses, low satisfaction; cross-sell room (§17)
+# --------------------------------------------------------------------------------------
+
+#: Customer-month facts recomputed from the raw files: the assessed tier (§4), its family
+#: and rank (§10), net outflow and activity (§16), lifecycle (§7), the survey and the last
+#: contact in force at the period end (§16, §18).
+WARNING_FACTS = """
+CREATE TABLE months AS SELECT DISTINCT date_trunc('month', balance_date)::DATE AS pm
+    FROM balances;
+CREATE TABLE cm0 AS
+WITH grid AS (
+    SELECT DISTINCT a.customer_id, m.pm, last_day(m.pm) AS pe FROM accounts a JOIN months m
+      ON a.open_date <= last_day(m.pm) AND (a.close_date IS NULL OR a.close_date > m.pm)),
+bal AS (
+    SELECT a.customer_id, date_trunc('month', b.balance_date)::DATE AS pm,
+           a.product_family AS fam, b.balance_date,
+           b.balance * coalesce(f.cny_per_unit, 1) AS cny
+    FROM balances b JOIN accounts a USING (account_id)
+    ASOF LEFT JOIN fx_rates f ON f.currency = a.currency AND b.balance_date >= f.rate_date),
+agg AS (
+    SELECT customer_id, pm,
+           coalesce(sum(cny) FILTER (WHERE fam <> 'loan'), 0) / day(last_day(pm)) AS avg_aum,
+           coalesce(sum(cny) FILTER (WHERE fam IN ('demand_deposit', 'time_deposit')), 0)
+               / day(last_day(pm)) AS avg_dep,
+           coalesce(sum(cny) FILTER (WHERE fam = 'loan'
+                    AND balance_date = last_day(balance_date)), 0) AS loan_eom
+    FROM bal GROUP BY 1, 2),
+tx AS (
+    SELECT a.customer_id, t.txn_ts::DATE AS d, a.product_family AS fam, t.direction,
+           t.amount * coalesce(f.cny_per_unit, 1) AS cny
+    FROM transactions t JOIN accounts a USING (account_id)
+    ASOF LEFT JOIN fx_rates f ON f.currency = a.currency AND t.txn_ts::DATE >= f.rate_date
+    WHERE t.initiated_by = 'customer'),
+txm AS (
+    SELECT customer_id, date_trunc('month', d)::DATE AS pm, count(*) AS n,
+           coalesce(sum(CASE WHEN direction = 'debit' THEN cny ELSE -cny END)
+                    FILTER (WHERE fam IN ('demand_deposit', 'time_deposit')), 0) AS net_outflow
+    FROM tx GROUP BY 1, 2)
+SELECT g.customer_id, g.pm, g.pe, c.customer_type, c.onboard_date, c.close_date,
+       coalesce(agg.avg_aum, 0) AS avg_aum, coalesce(agg.avg_dep, 0) AS avg_dep,
+       coalesce(txm.n, 0) AS n, coalesce(txm.net_outflow, 0) AS net_outflow,
+       CASE WHEN c.customer_type = 'retail' THEN 'retail'
+            WHEN coalesce(agg.loan_eom, 0) > 0 THEN c.customer_type || ' with_loan'
+            ELSE 'without_loan' END AS family,
+       CASE WHEN c.customer_type = 'retail' THEN
+                CASE WHEN coalesce(agg.avg_aum, 0) >= 5e6 THEN 'high_net_worth'
+                     WHEN coalesce(agg.avg_aum, 0) >= 5e5 THEN 'mass_affluent' ELSE 'mass' END
+            WHEN coalesce(agg.loan_eom, 0) = 0 THEN
+                CASE WHEN coalesce(agg.avg_dep, 0) >= 5e5 THEN 'above_scale'
+                     ELSE 'below_scale' END
+            WHEN c.group_id IN ('G001', 'G002', 'G003', 'G004', 'G005') THEN 'strategic'
+            WHEN c.customer_type = 'institution' THEN 'institution'
+            WHEN c.annual_sales >= CASE WHEN left(c.industry_code, 1) IN
+                 ('I', 'L', 'M', 'N', 'O', 'P', 'Q', 'R') THEN 1.5e8 ELSE 3e8 END THEN 'large'
+            ELSE 'medium_or_small' END AS tier,
+       (SELECT max(d) FROM tx WHERE tx.customer_id = g.customer_id AND tx.d <= g.pe)
+           AS last_txn,
+       (SELECT arg_max(s.satisfaction_score, s.survey_date) FROM relationship_surveys s
+        WHERE s.customer_id = g.customer_id AND s.survey_date <= g.pe) AS satisfaction,
+       (SELECT max(k.contact_date) FROM contacts k
+        WHERE k.customer_id = g.customer_id AND k.contact_date <= g.pe) AS last_contact,
+       NOT EXISTS (SELECT 1 FROM accounts a WHERE a.customer_id = g.customer_id
+                   AND a.open_date <= g.pe AND (a.close_date IS NULL OR a.close_date > g.pe))
+           AS none_open
+FROM grid g JOIN customers c USING (customer_id)
+LEFT JOIN agg USING (customer_id, pm) LEFT JOIN txm USING (customer_id, pm);
+CREATE TABLE cm AS
+SELECT *,
+    tier IN ('high_net_worth', 'mass_affluent', 'strategic', 'large') AS watched,
+    CASE tier WHEN 'strategic' THEN 4 WHEN 'high_net_worth' THEN 3 WHEN 'large' THEN 3
+              WHEN 'mass_affluent' THEN 2 WHEN 'above_scale' THEN 2
+              WHEN 'medium_or_small' THEN 1.5 ELSE 1 END AS rnk,
+    CASE WHEN close_date <= pe OR none_open THEN 'churned'
+         WHEN onboard_date > pe - 90 AND onboard_date <= pe THEN 'new'
+         WHEN last_txn IS NULL OR last_txn <= pe - 180 THEN 'dormant'
+         ELSE 'other' END AS lifecycle,
+    CASE WHEN lag(pm) OVER w = pm - INTERVAL 1 MONTH THEN lag(avg_aum) OVER w END AS prev_aum,
+    (coalesce(lag(n, 1) OVER w, 0) + coalesce(lag(n, 2) OVER w, 0)
+     + coalesce(lag(n, 3) OVER w, 0)) / 3.0 AS act_base
+FROM cm0 WINDOW w AS (PARTITION BY customer_id ORDER BY pm);
+CREATE TABLE flags AS
+SELECT *,
+    coalesce(prev_aum > 0 AND net_outflow >= 0.3 * prev_aum AND net_outflow >= 100000, false)
+        AS large_outflow,
+    act_base >= 2 AND n < 0.5 * act_base AS activity_drop,
+    -- the customer leaves, or its tier ranks lower / changes family, in the next 3 months
+    (SELECT bool_or(x.customer_id IS NULL OR x.family <> f.family OR x.rnk < f.rnk)
+     FROM months m LEFT JOIN cm x ON x.customer_id = f.customer_id AND x.pm = m.pm
+     WHERE m.pm > f.pm AND m.pm <= f.pm + INTERVAL 3 MONTH) AS drops_within_3,
+    f.pm + INTERVAL 3 MONTH <= (SELECT max(pm) FROM months) AS horizon_complete
+FROM cm f;
+"""
+
+
+def warning_facts(d: Path) -> duckdb.DuckDBPyConnection:
+    con = connect(d, [*TABLES, *OPTIONAL])
+    con.execute(WARNING_FACTS)
+    return con
+
+
+@pytest.fixture(scope="module")
+def warning_default(default_scale: Path) -> duckdb.DuckDBPyConnection:
+    return warning_facts(default_scale)
+
+
+@pytest.fixture(scope="module")
+def warning_small_year(small_year: Path) -> duckdb.DuckDBPyConnection:
+    return warning_facts(small_year)
+
+
+#: Least figures of every scenario, at the default sample and at 300 customers x 8 months.
+SCENARIO_MINIMUM = {"default": {"outflow": 10, "dropped": 4, "false": 3, "unwarned": 3,
+                                "dormant": 3, "churned": 3, "lapse_drop": 1},
+                    "small_year": {"outflow": 4, "dropped": 1, "false": 1, "unwarned": 1,
+                                   "dormant": 1, "churned": 1, "lapse_drop": 1}}
+
+
+@pytest.mark.parametrize("sample", ["default", "small_year"])
+def test_outflows_come_before_some_drops_but_not_all(sample: str,
+                                                     request: pytest.FixtureRequest) -> None:
+    """Watched customers with a large net outflow (≥ 30 % of last month's AUM and
+    ≥ 100,000, §16) of whom some drop a tier or leave within 3 months and some do not
+    (false alarms), and watched customers who drop without any outflow before."""
+    con, least = request.getfixturevalue(f"warning_{sample}"), SCENARIO_MINIMUM[sample]
+    outflow = scalar(con, "SELECT count(DISTINCT customer_id) FROM flags "
+                          "WHERE watched AND large_outflow")
+    dropped, kept = rows(con, """SELECT count(DISTINCT customer_id) FILTER (WHERE drops_within_3),
+            count(DISTINCT customer_id) FILTER (WHERE NOT drops_within_3 AND horizon_complete)
+        FROM flags WHERE watched AND large_outflow""")[0]
+    unwarned = scalar(con, """SELECT count(DISTINCT f.customer_id) FROM flags f
+        WHERE f.watched AND f.drops_within_3 AND NOT EXISTS (SELECT 1 FROM flags g
+            WHERE g.customer_id = f.customer_id AND g.large_outflow
+              AND g.pm BETWEEN f.pm - INTERVAL 2 MONTH AND f.pm + INTERVAL 3 MONTH)""")
+    assert outflow >= least["outflow"]
+    assert dropped >= least["dropped"] and kept >= least["false"]
+    assert unwarned >= least["unwarned"]
+    # the warning carries signal: a drop follows an outflow far more often than not
+    with_outflow, without = rows(con, """SELECT
+            avg(drops_within_3::INT) FILTER (WHERE large_outflow),
+            avg(drops_within_3::INT) FILTER (WHERE NOT large_outflow)
+        FROM flags WHERE watched AND horizon_complete""")[0]
+    assert with_outflow > 3 * without
+
+
+@pytest.mark.parametrize("sample", ["default", "small_year"])
+def test_lapsing_customers_for_win_back(sample: str, request: pytest.FixtureRequest) -> None:
+    """Customers who were in a watched tier in the 12 months before turn dormant or churned
+    after a month that was neither (§16 win_back), and some of them had first stopped
+    transacting abruptly (activity drop: n < 0.5 × the 3 months' mean, mean ≥ 2)."""
+    con, least = request.getfixturevalue(f"warning_{sample}"), SCENARIO_MINIMUM[sample]
+    con.execute("""CREATE OR REPLACE TABLE win_back AS
+        SELECT a.customer_id, a.pm, a.lifecycle FROM cm a
+        JOIN cm p ON p.customer_id = a.customer_id AND p.pm = a.pm - INTERVAL 1 MONTH
+        WHERE a.lifecycle IN ('dormant', 'churned')
+          AND p.lifecycle NOT IN ('dormant', 'churned')
+          AND EXISTS (SELECT 1 FROM cm w WHERE w.customer_id = a.customer_id AND w.watched
+                      AND w.pm >= a.pm - INTERVAL 12 MONTH AND w.pm < a.pm)""")
+    entries = dict(rows(con, "SELECT lifecycle, count(*) FROM win_back GROUP BY 1"))
+    assert entries.get("dormant", 0) >= least["dormant"]
+    assert entries.get("churned", 0) >= least["churned"]
+    lapse_after_drop = scalar(con, """SELECT count(DISTINCT w.customer_id) FROM win_back w
+        JOIN flags f ON f.customer_id = w.customer_id AND f.activity_drop AND f.pm < w.pm""")
+    assert lapse_after_drop >= least["lapse_drop"]
+
+
+@pytest.mark.parametrize("sample", ["default", "small_year"])
+def test_low_satisfaction_is_more_common_before_an_outflow(
+        sample: str, request: pytest.FixtureRequest) -> None:
+    """Valuable customers with a survey below 60 in force (§16), more often among those
+    with a large outflow in the month or the next two."""
+    con = request.getfixturevalue(f"warning_{sample}")
+    low_heading, low_other, n_heading = rows(con, """
+        WITH h AS (SELECT f.*, EXISTS (SELECT 1 FROM flags g WHERE g.customer_id = f.customer_id
+                       AND g.large_outflow AND g.pm BETWEEN f.pm AND f.pm + INTERVAL 2 MONTH)
+                   AS heading FROM flags f WHERE f.watched)
+        SELECT avg((satisfaction < 60)::INT) FILTER (WHERE heading),
+               avg((satisfaction < 60)::INT) FILTER (WHERE NOT heading),
+               count(*) FILTER (WHERE heading) FROM h""")[0]
+    assert n_heading >= 4
+    assert low_heading > 2 * low_other > 0
+
+
+def test_cross_sell_finds_room_in_every_watched_tier(warning_default: duckdb.DuckDBPyConnection
+                                                     ) -> None:
+    """§17 needs peers' holdings to differ: in every watched tier at the last period end
+    some product family is held by at least half the tier's customers and not by some of
+    them."""
+    con = warning_default
+    room = dict(rows(con, """
+        WITH held AS (
+            SELECT c.customer_id, c.tier, a.product_family
+            FROM cm c JOIN accounts a ON a.customer_id = c.customer_id
+             AND a.open_date <= c.pe AND (a.close_date IS NULL OR a.close_date > c.pe)
+            WHERE c.pm = (SELECT max(pm) FROM cm) AND c.lifecycle <> 'churned'
+            GROUP BY ALL),
+        peers AS (SELECT tier, count(*) AS n FROM cm WHERE pm = (SELECT max(pm) FROM cm)
+                  AND lifecycle <> 'churned' GROUP BY 1),
+        rate AS (SELECT h.tier, h.product_family, count(*) / p.n AS rate, p.n - count(*) AS gap
+                 FROM held h JOIN peers p USING (tier) GROUP BY h.tier, h.product_family, p.n)
+        SELECT tier, sum(gap) FROM rate WHERE rate >= 0.5 GROUP BY 1"""))
+    assert all(room.get(t, 0) > 0 for t in WATCHED), room
+
+
+def test_balances_move_with_every_outflow_transaction(default_scale: Path) -> None:
+    """Around every early-warning event inside the window the balance moves by exactly
+    the event's customer-initiated transaction on its day and stays there for the rest
+    of the month (or until the next event); a debit before a closure leaves nothing."""
+    from bank_tiering.generator.accounts import generate_accounts
+    from bank_tiering.generator.customers import generate_customers
+    from bank_tiering.generator.episodes import plan_episodes
+
+    start = date(2025, 1, 1)
+    c = generate_customers(42, 2000, start)
+    a = generate_accounts(42, c, start)
+    ep = plan_episodes(42, c, a, start)
+    s0 = (start - date(1970, 1, 1)).days
+    inside = (ep.day > s0) & (ep.day < s0 + 365)
+    assert inside.sum() >= 30
+    con = connect(default_scale)
+    con.execute("CREATE TABLE ev AS SELECT unnest(?::VARCHAR[]) AS account_id, "
+                "unnest(?::DATE[]) AS d, unnest(?::BOOLEAN[]) AS closing",
+                [a.table.column("account_id").take(ep.acc[inside]).to_pylist(),
+                 [date(1970, 1, 1) + timedelta(days=int(x)) for x in ep.day[inside]],
+                 (ep.f_after[inside] == 0).tolist()])
+    checked = rows(con, """
+        WITH b AS (SELECT account_id, balance_date, balance FROM balances
+                   WHERE account_id IN (SELECT account_id FROM ev)),
+        t AS (SELECT account_id, txn_ts::DATE AS d, amount, direction FROM transactions
+              WHERE initiated_by = 'customer' AND account_id IN (SELECT account_id FROM ev)),
+        nxt AS (SELECT ev.*, (SELECT min(e2.d) FROM ev e2 WHERE e2.account_id = ev.account_id
+                              AND e2.d > ev.d) AS next_d FROM ev)
+        SELECT e.account_id, e.d, e.closing,
+               coalesce((SELECT balance FROM b WHERE b.account_id = e.account_id
+                         AND b.balance_date = e.d - 1), 0) AS before,
+               coalesce((SELECT balance FROM b WHERE b.account_id = e.account_id
+                         AND b.balance_date = e.d), 0) AS after,
+               (SELECT count(DISTINCT balance) FROM b WHERE b.account_id = e.account_id
+                AND b.balance_date >= e.d AND b.balance_date <= last_day(e.d)
+                AND b.balance_date < coalesce(e.next_d, DATE '9999-12-31')) AS levels_after,
+               (SELECT list(CASE WHEN direction = 'debit' THEN -amount ELSE amount END)
+                FROM t WHERE t.account_id = e.account_id AND t.d = e.d) AS moves
+        FROM nxt e WHERE date_trunc('month', e.d) = date_trunc('month', e.d - 1)""")
+    assert len(checked) >= 30
+    for account, day, closing, before, after, levels, moves in checked:
+        change = round(after - before, 2)
+        assert moves and any(abs(m - change) < 0.005 for m in moves), (account, day)
+        assert levels <= 1, (account, day)  # flat until the next event or the month end
+        if closing:
+            assert after == 0 and change < 0, (account, day)
+    assert sum(change < -100_000 for *_, before, after, _l, _m in
+               [(r[0], r[1], r[2], r[3], r[4], r[5], r[6]) for r in checked]
+               for change in [after - before]) >= 5

@@ -28,9 +28,9 @@ import duckdb
 import pytest
 from click.testing import CliRunner
 from conftest import FAMILY_RANK, FIXTURES, Build
+from independent import contacts_from_raw, owner_at, owners_from_raw, period_end
 
 from bank_tiering.cli import main
-from bank_tiering.generator import generate
 from bank_tiering.project import Settings
 from bank_tiering.summary import print_governance_summary
 from bank_tiering.whatif import WhatIfError, run_whatif
@@ -43,6 +43,9 @@ GRACE = {("retail", "high_net_worth"): 6, ("retail", "mass_affluent"): 3}  # oth
 # §11 and §14 defaults
 NEAR_RATIO, DECLINE_RATIO = Decimal("0.9"), Decimal("0.2")
 HANDOVER_DAYS = 30
+# §18 default contact cadence (days) by (market_class, service tier)
+CADENCE = {("retail", "high_net_worth"): 30, ("retail", "mass_affluent"): 90,
+           ("corporate", "strategic"): 30, ("corporate", "large"): 60}
 WATCHED = {("retail", "high_net_worth"), ("retail", "mass_affluent"),
            ("corporate", "strategic"), ("corporate", "large")}
 NEXT_LINE = {  # (market_class, tier) -> (basis, line of the next higher tier of that basis)
@@ -65,45 +68,14 @@ def _money(value: float | None) -> Decimal | None:
     return None if value is None else Decimal(f"{value:.2f}")
 
 
-def _landed(raw_dir: Path, table: str) -> str | None:
-    """A DuckDB reader of a landed raw table (INTERFACES.md §2), None when it is absent."""
-    if (raw_dir / f"{table}.parquet").exists():
-        return f"read_parquet('{raw_dir / table}.parquet')"
-    if list((raw_dir / table).glob("*.parquet")):
-        return f"read_parquet('{raw_dir / table}/*.parquet', union_by_name = true)"
-    return None
 
 
-def _owners_from_raw(raw_dir: Path) -> dict[str, list[tuple[date, date | None, str, date | None]]]:
-    """customer_id -> its assignments (valid_from, valid_to, rm_id, the RM's leave_date), read
-    from the landed files (METHODOLOGY.md §14; the generated year has no bad rows of them)."""
-    assignments = _landed(raw_dir, "customer_assignments")
-    managers = _landed(raw_dir, "relationship_managers")
-    if assignments is None or managers is None:
-        return {}
-    with duckdb.connect() as con:
-        rows = con.execute(
-            "select a.customer_id, cast(a.valid_from as date), cast(a.valid_to as date), a.rm_id, "
-            f"cast(m.leave_date as date) from {assignments} as a "
-            f"inner join {managers} as m on a.rm_id = m.rm_id").fetchall()
-    owners: dict[str, list[tuple[date, date | None, str, date | None]]] = defaultdict(list)
-    for cid, start, end, rm, leave in rows:
-        owners[cid].append((start, end, rm, leave))
-    return owners
 
 
-def _period_end(month: date) -> date:
-    following = date(month.year + month.month // 12, month.month % 12 + 1, 1)
-    return following - timedelta(days=1)
 
 
-def _owner_at(owners: dict, cid: str, period_end: date) -> tuple[str | None, str, date | None]:
-    """(rm_id, rm_status, leave_date) at a period end (§14): the assignment in force at pe."""
-    for start, end, rm, leave in owners.get(cid, []):
-        if start <= period_end and (end is None or period_end < end):
-            status = "departed" if leave is not None and leave <= period_end else "active"
-            return rm, status, leave
-    return None, "unassigned", None
+
+
 
 
 def _digest(path: Path) -> str:
@@ -159,6 +131,7 @@ OPTIONAL_TABLES = {  # INTERFACES.md §2: absent = none (the RM pair: every cust
                        "approved_by", "valid_from", "valid_to"],
     "relationship_managers": ["rm_id", "rm_name", "branch_id", "hire_date", "leave_date"],
     "customer_assignments": ["assignment_id", "customer_id", "rm_id", "valid_from", "valid_to"],
+    "contacts": ["contact_id", "customer_id", "rm_id", "contact_date", "channel"],
 }
 
 
@@ -221,22 +194,6 @@ def test_landed_overrides_missing_a_column_stop_the_run(
 # --------------------------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def governed(tmp_path_factory: pytest.TempPathFactory) -> Build:
-    raw = tmp_path_factory.mktemp("governed_raw")
-    generate(raw, customers=500, months=13, seed=8, start_month=date(2024, 12, 1),
-             progress=False)
-    build = Build(raw, tmp_path_factory.mktemp("governed_build"))
-    assert build.dbt("build", "--exclude", "resource_type:test", "resource_type:unit_test").success
-    tests = build.dbt(
-        "test", "--exclude", "resource_type:unit_test", "--select",
-        "int_customer_months_service_tiered", "int_customer_months_explained",
-        "int_tier_overrides_checked", "int_tier_overrides_validated", "mart_rm_worklist",
-        "fct_customer_segment", "assert_worklist_lost_matches_tier_flows",
-        "assert_service_tier_never_below_assessed_without_watch",
-    )
-    assert tests.success, "governance data tests failed on the generated year"
-    return build
 
 
 SERVICE_COLUMNS = ("customer_id, period_month, market_class, tier_code, service_tier_code, "
@@ -307,18 +264,19 @@ def test_full_refresh_equals_monthly_increments(governed: Build, tmp_path: Path)
 def test_owner_equals_the_assignment_in_force_at_period_end(governed: Build) -> None:
     """§14 recomputed from the landed assignment history: rm_id and rm_status of every
     customer-month, and of every worklist row (also lost customers without a month)."""
-    owners = _owners_from_raw(governed.settings.raw_dir)
+    owners = owners_from_raw(governed.settings.raw_dir)
     for table in ("fct_customer_segment", "mart_rm_worklist"):
         rows = governed.query(
             f"select customer_id, period_month, rm_id, rm_status from marts.{table}")
         assert rows
         for cid, month, rm, status in rows:
-            expected = _owner_at(owners, cid, _period_end(month))[:2]
+            expected = owner_at(owners, cid, period_end(month))[:2]
             assert (rm, status) == expected, (table, cid, month)
 
 
 def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
-    owners = _owners_from_raw(governed.settings.raw_dir)
+    owners = owners_from_raw(governed.settings.raw_dir)
+    contacts = contacts_from_raw(governed.settings.raw_dir)
     rows = governed.query(
         "select customer_id, period_month, market_class, tier_code, service_tier_code, "
         "avg_aum, avg_deposit_balance, is_on_watch from marts.fct_customer_segment")
@@ -333,11 +291,15 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
                 expected.add((month, "near_upgrade", cid))
         if on_watch:
             expected.add((month, "on_watch", cid))
-        _, status, leave = _owner_at(owners, cid, _period_end(month))
-        notice_end = _period_end(month) + timedelta(days=HANDOVER_DAYS)
+        _, status, leave = owner_at(owners, cid, period_end(month))
+        notice_end = period_end(month) + timedelta(days=HANDOVER_DAYS)
         if (market, service) in WATCHED and (
                 status != "active" or (leave is not None and leave <= notice_end)):
             expected.add((month, "handover", cid))
+        if (market, service) in CADENCE:
+            last = max((d for d in contacts.get(cid, []) if d <= period_end(month)), default=None)
+            if last is None or (period_end(month) - last).days > CADENCE[(market, service)]:
+                expected.add((month, "contact_overdue", cid))
         before = by_key.get((cid, _month_before(month)))
         if before is not None:
             family, rank = FAMILY_RANK[(market, service)]
@@ -364,7 +326,8 @@ def test_worklists_equal_an_independent_recomputation(governed: Build) -> None:
         "select period_month, list_code, customer_id from marts.mart_rm_worklist"))
     assert got == expected
     assert {code for _, code, _ in got} == {"near_upgrade", "on_watch", "downgraded",
-                                            "lost_since_year_start", "declining", "handover"}
+                                            "lost_since_year_start", "declining", "handover",
+                                            "contact_overdue"}
 
 
 # --------------------------------------------------------------------------------------
@@ -486,12 +449,13 @@ def test_summary_prints_the_latest_governance_counts() -> None:
     con.execute("create schema marts")
     con.execute("create table marts.fct_customer_segment (customer_id varchar, "
                 "period_month date, tier_code varchar, service_tier_code varchar, "
-                "is_on_watch boolean, override_id varchar, rm_status varchar)")
+                "is_on_watch boolean, override_id varchar, rm_status varchar, "
+                "churn_risk_band varchar)")
     con.execute("""insert into marts.fct_customer_segment values
-        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null, 'departed'),
-        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null, 'active'),
-        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1', 'active'),
-        ('c', '2025-06-01', 'mass', 'mass', false, null, 'unassigned')""")
+        ('a', '2025-05-01', 'mass', 'mass_affluent', true, null, 'departed', 'high'),
+        ('a', '2025-06-01', 'mass', 'mass_affluent', true, null, 'active', 'medium'),
+        ('b', '2025-06-01', 'mass', 'high_net_worth', false, 'O1', 'active', 'low'),
+        ('c', '2025-06-01', 'mass', 'mass', false, null, 'unassigned', 'low')""")
     con.execute("create table marts.mart_rm_worklist (period_month date, list_code varchar, "
                 "list_label_zh varchar, customer_id varchar, branch_id varchar)")
     con.execute("""insert into marts.mart_rm_worklist values
@@ -499,7 +463,8 @@ def test_summary_prints_the_latest_governance_counts() -> None:
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'a', 'B1'),
         ('2025-06-01', 'near_upgrade', '临界提升客户', 'c', 'B2'),
         ('2025-05-01', 'declining', '资产下滑客户', 'a', 'B1'),
-        ('2025-06-01', 'handover', '待交接客户', 'c', 'B2')""")
+        ('2025-06-01', 'handover', '待交接客户', 'c', 'B2'),
+        ('2025-06-01', 'churn_risk', '流失高风险客户', 'b', 'B1')""")
     con.execute("create schema parameters")
     con.execute("create table parameters.code_labels as select * from (values "
                 "('worklist', 'near_upgrade', '临界提升客户'), "
@@ -509,17 +474,25 @@ def test_summary_prints_the_latest_governance_counts() -> None:
                 "('worklist', 'declining', '资产下滑客户'), "
                 "('worklist', 'handover', '待交接客户'), "
                 "('rm_status', 'active', '在职'), ('rm_status', 'departed', '客户经理已离职'), "
-                "('rm_status', 'unassigned', '无客户经理')) as t(code_set, code, label_zh)")
+                "('rm_status', 'unassigned', '无客户经理'), ('churn_risk_band', 'high', '高'), "
+                "('churn_risk_band', 'medium', '中'), ('churn_risk_band', 'low', '低')) "
+                "as t(code_set, code, label_zh)")
     out = io.StringIO()
     rows = print_governance_summary(con, file=out)
     # June only: a on watch; b overridden; a and b served at another tier than assessed
     assert (rows["on_watch"], rows["overridden"], rows["service_differs"]) == (1, 1, 2)
     assert [(w["code"], w["customers"], w["branches"]) for w in rows["worklists"]] == [
         ("near_upgrade", 2, 2), ("on_watch", 1, 1), ("downgraded", 0, 0),
-        ("lost_since_year_start", 0, 0), ("declining", 0, 0), ("handover", 1, 1)]
+        ("lost_since_year_start", 0, 0), ("declining", 0, 0), ("handover", 1, 1),
+        ("large_outflow", 0, 0), ("churn_risk", 1, 1), ("win_back", 0, 0),
+        ("contact_overdue", 0, 0)]
+    # June only: a medium, b and c low (May's high row is another period)
+    assert [(b["code"], b["customers"]) for b in rows["churn_risk_band"]] == [
+        ("high", 0), ("medium", 1), ("low", 2)]
     # June only: a and b active, c unassigned (May's departed row is another period)
     assert [(s["code"], s["customers"]) for s in rows["rm_status"]] == [
         ("active", 2), ("departed", 0), ("unassigned", 1)]
     text = out.getvalue()
     assert "2025年6月" in text and "临界提升客户" in text and "资产下滑客户" in text
+    assert "流失风险" in text and "中" in text
     assert "near_upgrade" not in text and "declining" not in text

@@ -119,6 +119,7 @@ def test_reconciliation_balances(builds) -> None:
     assert {table for table, *_ in rows} == {
         "customers", "accounts", "balances", "transactions", "fees", "ftp_rates",
         "fx_rates", "credit_ratings", "relationship_surveys", "prospects", "tier_overrides",
+        "relationship_managers", "customer_assignments", "contacts",
     }
     for table, raw_rows, clean_rows, quarantined_rows in rows:
         assert raw_rows == clean_rows + quarantined_rows, table

@@ -195,3 +195,30 @@ def test_cost_income_ratio_equals_the_marts(parsed: Served, tmp_path: Path) -> N
                     r["customer_month__age_band"] or None, r["customer_month__aum_band"]):
                    int(r["customers"]) for r in by_age}
     assert got_profile == profile
+
+
+def test_churn_risk_and_owner_metrics_equal_the_marts(parsed: Served, tmp_path: Path) -> None:
+    """churn_risk_customers (band high) and net_outflow (INTERFACES.md §4) per month and
+    rm_status, and the churn_risk_band dimension, equal fct_customer_segment's own counts."""
+    rows = _mf_csv(parsed, tmp_path, "--metrics", "churn_risk_customers,net_outflow,customers",
+                   "--group-by", "metric_time__month,customer_month__rm_status")
+    bands = _mf_csv(parsed, tmp_path, "--metrics", "customers", "--group-by",
+                    "metric_time__month,customer_month__churn_risk_band")
+    with duckdb.connect(str(parsed.serving_path), read_only=True) as con:
+        expected = {
+            (str(p), s): (high, outflow, n) for p, s, high, outflow, n in con.execute(
+                "select period_month, rm_status, count(*) filter (where churn_risk_band = 'high'), "
+                "sum(net_outflow), count(*) from marts.fct_customer_segment group by all"
+            ).fetchall()
+        }
+        by_band = {(str(p), b): n for p, b, n in con.execute(
+            "select period_month, churn_risk_band, count(*) from marts.fct_customer_segment "
+            "group by all").fetchall()}
+    got = {(r["metric_time__month"][:10], r["customer_month__rm_status"]): r for r in rows}
+    assert got.keys() == expected.keys()
+    for key, (high, outflow, n) in expected.items():
+        assert int(got[key]["churn_risk_customers"] or 0) == high, key
+        assert int(got[key]["customers"]) == n, key
+        assert float(got[key]["net_outflow"]) == pytest.approx(float(outflow), abs=1e-6), key
+    assert {(r["metric_time__month"][:10], r["customer_month__churn_risk_band"]):
+            int(r["customers"]) for r in bands} == by_band

@@ -41,7 +41,7 @@ SAMPLE = {"customers": 150, "months": 4, "seed": 5, "start_month": date(2024, 12
 #: The first landing stops before this month; the second adds it.
 LAST_MONTH = "2025-03"
 #: INTERFACES.md §2: the optional raw tables (absent = none); the Thrift build lands none.
-OPTIONAL_TABLES = ("tier_overrides", "relationship_managers", "customer_assignments")
+OPTIONAL_TABLES = ("tier_overrides", "relationship_managers", "customer_assignments", "contacts")
 COMPARED_SCHEMAS = ("marts", "data_quality")
 #: Audit columns that differ between any two builds.
 AUDIT_COLUMNS = {"detected_at"}

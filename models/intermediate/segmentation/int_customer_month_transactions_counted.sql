@@ -124,7 +124,8 @@ final as (
         period_month,
         cast(coalesce(period_transactions, 0) as integer) as period_transactions,
         cast(coalesce(activity_window_transactions, 0) as integer) as activity_window_transactions,
-        cast(coalesce(dormant_window_transactions, 0) as integer) as dormant_window_transactions
+        cast(coalesce(dormant_window_transactions, 0) as integer) as dormant_window_transactions,
+        cast(0 as decimal(38, 8)) as net_outflow
     from counted
 )
 

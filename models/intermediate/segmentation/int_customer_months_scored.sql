@@ -119,6 +119,7 @@ sub_scores as (
         ) * int_branch_parameters_pivoted.tenure_points_per_year as tenure_score,
         least(customer_months.period_transactions, int_branch_parameters_pivoted.activity_cap_transactions)
         * int_branch_parameters_pivoted.activity_points_per_transaction as activity_score,
+        customer_months.satisfaction_score as survey_satisfaction_score,
         coalesce(customer_months.satisfaction_score, int_branch_parameters_pivoted.default_satisfaction_score)
             as satisfaction_score,
         case
@@ -156,6 +157,7 @@ final as (
         cast(sub_scores.tenure_score as double) as tenure_score,
         cast(sub_scores.activity_score as double) as activity_score,
         cast(sub_scores.satisfaction_score as double) as satisfaction_score,
+        cast(sub_scores.survey_satisfaction_score as double) as survey_satisfaction_score,
         cast(sub_scores.agreement_score as double) as agreement_score,
         cast(sub_scores.executive_vip_score as double) as executive_vip_score,
         cast(sub_scores.asset_quality_score as double) as asset_quality_score,

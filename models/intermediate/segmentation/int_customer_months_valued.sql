@@ -77,7 +77,7 @@ final as (
     select
         customer_id,
         period_month,
-        cast(contribution_group_median as double) as contribution_group_median,
+        cast(contribution_group_median as decimal(38, 3)) as contribution_group_median,
         is_contribution_high,
         is_bank_value_high,
         case

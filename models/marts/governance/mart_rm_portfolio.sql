@@ -7,9 +7,10 @@
     period_month × rm_id × market_class × service_tier_code: the customers whose owner at
     the period end is the RM, counted and summed by market and service tier. Unassigned
     customers are in no book (they are on the handover list when served at a watched
-    tier). Incremental by month like fct_customer_segment; the window's months are
+    tier). Incremental by month like fct_customer_segment (its contribution follows the
+    months the transactions rewrote, as the segment does); the window's months are
     cleared first (a book that emptied loses its old rows). -#}
-{%- set start_month = incremental_start_month() %}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
 with
 
 fct_customer_segment as (

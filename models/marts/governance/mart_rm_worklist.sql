@@ -5,19 +5,26 @@
 ) }}
 {#- Relationship-manager worklists (客户经理工作清单, METHODOLOGY.md §11, §14, INTERFACES.md §3),
     grain period_month × list_code × customer_id, every period (doc `rm_worklist_rule`):
-    near_upgrade, on_watch, downgraded, lost_since_year_start, declining, handover; every
-    row names the customer's owner at the period end (rm_id, rm_status). Watched tiers
+    near_upgrade, on_watch, downgraded, lost_since_year_start, declining, handover (§14),
+    large_outflow, churn_risk, win_back (§16), contact_overdue (§18); every row names the
+    customer's owner at the period end (rm_id, rm_status). Watched tiers
     and ratios come from the branch-resolved seeds (§6). Boundaries are compared in
     DECIMAL on published amounts (0.01), so exactly 0.9 × a line is near_upgrade and a fall
     of exactly 20 % is declining whatever binary floating point would say. priority ranks
     the rows of a list in a period and branch by avg_aum, highest first, ties by
     customer_id. Incremental by month: a run writes the periods from
-    incremental_start_month() on and reads the customer-months from the December before the
-    first one's year (lost_since_year_start compares with it, declining with the month
-    before); the window's months are cleared first (a month whose lists became empty loses
-    its old rows). -#}
-{%- set start_month = incremental_start_month() %}
-{%- set read_filter = incremental_period_filter(start_month, look_back='year_start_base') %}
+    incremental_start_month() on (also the months the transactions' pass rewrote: net
+    outflow, churn risk and lifecycle follow them) and reads the customer-months from the
+    December before the first one's year (lost_since_year_start compares with it, declining
+    with the month before) or the win-back look-back (12 months), whichever is earlier; the
+    window's months are cleared first (a month whose lists became empty loses its old rows). -#}
+{%- set start_month = incremental_start_month(follow_transactions=true) %}
+{%- set read_from = none %}
+{%- if start_month is not none %}
+{%- set read_from = [incremental_read_from(start_month, look_back='year_start_base'),
+    engagement_read_from(start_month, ['win_back_lookback_months'])] | min %}
+{%- endif %}
+{%- set read_filter = '' if read_from is none else " where period_month >= cast('" ~ read_from ~ "' as date)" %}
 with
 
 fct_customer_segment as (
@@ -37,7 +44,13 @@ fct_customer_segment as (
         tier_basis,
         tier_basis_value,
         next_tier_code,
-        next_tier_line_value
+        next_tier_line_value,
+        days_since_contact,
+        lifecycle_stage,
+        previous_avg_aum,
+        net_outflow,
+        churn_risk_score,
+        churn_risk_band
     from {{ ref('fct_customer_segment') }}{{ read_filter }}
 ),
 
@@ -73,12 +86,19 @@ int_worklist_watched_tiers_resolved as (
     where is_watched
 ),
 
+int_contact_cadence_resolved as (
+    select * from {{ ref('int_contact_cadence_resolved') }}
+),
+
 int_branch_parameters_pivoted as (
     select
         branch_id,
         near_line_ratio,
         decline_ratio,
-        handover_notice_days
+        handover_notice_days,
+        outflow_ratio,
+        outflow_min_amount,
+        win_back_lookback_months
     from {{ ref('int_branch_parameters_pivoted') }}
 ),
 
@@ -107,13 +127,22 @@ customer_months as (
         fct_customer_segment.months_below,
         fct_customer_segment.is_on_watch,
         fct_customer_segment.grace_months_left,
+        fct_customer_segment.days_since_contact,
+        fct_customer_segment.lifecycle_stage,
+        {{ governance_money('fct_customer_segment.previous_avg_aum') }} as previous_avg_aum,
+        {{ governance_money('fct_customer_segment.net_outflow') }} as net_outflow,
+        fct_customer_segment.churn_risk_score,
+        fct_customer_segment.churn_risk_band,
         fct_customer_segment.tier_basis,
         {{ governance_money('fct_customer_segment.tier_basis_value') }} as tier_basis_value,
         fct_customer_segment.next_tier_code,
         {{ governance_money('fct_customer_segment.next_tier_line_value') }} as next_tier_line_value,
         {{ governance_ratio('int_branch_parameters_pivoted.near_line_ratio') }} as near_line_ratio,
         {{ governance_ratio('int_branch_parameters_pivoted.decline_ratio') }} as decline_ratio,
-        cast(int_branch_parameters_pivoted.handover_notice_days as integer) as handover_notice_days
+        cast(int_branch_parameters_pivoted.handover_notice_days as integer) as handover_notice_days,
+        {{ governance_ratio('int_branch_parameters_pivoted.outflow_ratio') }} as outflow_ratio,
+        {{ governance_money('int_branch_parameters_pivoted.outflow_min_amount') }} as outflow_min_amount,
+        cast(int_branch_parameters_pivoted.win_back_lookback_months as integer) as win_back_lookback_months
     from fct_customer_segment
     left join int_customer_months_classified
         on fct_customer_segment.customer_id = int_customer_months_classified.customer_id
@@ -307,6 +336,17 @@ declining as (
         and current_months.avg_aum <= (1 - current_months.decline_ratio) * previous_months.avg_aum
 ),
 
+-- The customer-months served at a tier their branch watches (§11): the lists of §14 and
+-- §16 that act on the valuable customers read these.
+watched_service_months as (
+    select customer_months.*
+    from customer_months
+    inner join int_worklist_watched_tiers_resolved
+        on customer_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
+            and customer_months.market_class = int_worklist_watched_tiers_resolved.market_class
+            and customer_months.service_tier_code = int_worklist_watched_tiers_resolved.tier_code
+),
+
 -- 待交接 (§14): a watched service tier whose owner is not active at pe (departed, or no
 -- owner at all), or leaves the bank within handover_notice_days after pe; compared with
 -- the notice days, gap = days from pe to the owner's leave_date (null without an owner).
@@ -327,11 +367,7 @@ handover as (
             as gap,
         customer_months.months_below,
         customer_months.grace_months_left
-    from customer_months
-    inner join int_worklist_watched_tiers_resolved
-        on customer_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
-            and customer_months.market_class = int_worklist_watched_tiers_resolved.market_class
-            and customer_months.service_tier_code = int_worklist_watched_tiers_resolved.tier_code
+    from watched_service_months as customer_months
     left join int_customer_months_assigned as owners
         on customer_months.customer_id = owners.customer_id
             and customer_months.period_month = owners.period_month
@@ -340,6 +376,145 @@ handover as (
         or owners.rm_status != 'active'
         or owners.rm_leave_date <= cast({{ dbt.dateadd(
             'day', 'customer_months.handover_notice_days', dbt.last_day('customer_months.period_month', 'month')) }} as date)
+),
+
+-- 大额资金流出 (§16): a watched service tier, money out of the deposits of at least
+-- outflow_ratio (0.3) of last month's avg_aum and at least outflow_min_amount (100,000 CNY);
+-- compared with last month's avg_aum, gap = the net outflow.
+large_outflow as (
+    select
+        period_month,
+        'large_outflow' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        cast({{ dbt.dateadd('month', '-1', 'period_month') }} as date) as reference_period_month,
+        previous_avg_aum as reference_value,
+        net_outflow as gap,
+        months_below,
+        grace_months_left
+    from watched_service_months
+    where
+        previous_avg_aum > 0
+        and net_outflow >= outflow_ratio * previous_avg_aum
+        and net_outflow >= outflow_min_amount
+),
+
+-- 流失高风险 (§16): a watched service tier in the high churn-risk band; the score is the
+-- reference (its indicators are columns of fct_customer_segment).
+churn_risk as (
+    select
+        period_month,
+        'churn_risk' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        churn_risk_score as reference_value,
+        cast(null as decimal(18, 2)) as gap,
+        months_below,
+        grace_months_left
+    from watched_service_months
+    where churn_risk_band = 'high'
+),
+
+-- 唤醒挽回 (§16): dormant or churned this month after a month before that was neither, and
+-- in a watched assessed tier in at least one customer-month of the win_back_lookback_months
+-- (12) calendar months before; compared with the latest such month (its tier, month and
+-- avg_aum), gap = that avg_aum − avg_aum now.
+watched_assessed_months as (
+    select
+        customer_months.customer_id,
+        customer_months.period_month,
+        customer_months.tier_code,
+        customer_months.avg_aum
+    from customer_months
+    inner join int_worklist_watched_tiers_resolved
+        on customer_months.parameter_branch_id = int_worklist_watched_tiers_resolved.branch_id
+            and customer_months.market_class = int_worklist_watched_tiers_resolved.market_class
+            and customer_months.tier_code = int_worklist_watched_tiers_resolved.tier_code
+),
+
+lapsed as (
+    select
+        current_months.*,
+        watched_months.tier_code as watched_tier_code,
+        watched_months.period_month as watched_period_month,
+        watched_months.avg_aum as watched_avg_aum,
+        row_number() over (
+            partition by current_months.customer_id, current_months.period_month
+            order by watched_months.period_month desc
+        ) as latest_watched
+    from customer_months as current_months
+    inner join customer_months as previous_months
+        on current_months.customer_id = previous_months.customer_id
+            and previous_months.period_month
+            = cast({{ dbt.dateadd('month', '-1', 'current_months.period_month') }} as date)
+    inner join watched_assessed_months as watched_months
+        on current_months.customer_id = watched_months.customer_id
+            and watched_months.period_month < current_months.period_month
+            and watched_months.period_month >= cast({{ dbt.dateadd(
+                'month', '-1 * current_months.win_back_lookback_months', 'current_months.period_month') }} as date)
+    where
+        current_months.lifecycle_stage in ('dormant', 'churned')
+        and previous_months.lifecycle_stage not in ('dormant', 'churned')
+),
+
+win_back as (
+    select
+        period_month,
+        'win_back' as list_code,
+        customer_id,
+        branch_id,
+        market_class,
+        tier_code,
+        service_tier_code,
+        avg_aum,
+        watched_tier_code as reference_tier_code,
+        watched_period_month as reference_period_month,
+        watched_avg_aum as reference_value,
+        watched_avg_aum - avg_aum as gap,
+        months_below,
+        grace_months_left
+    from lapsed
+    where latest_watched = 1
+),
+
+-- 超期未联系 (§18): the service tier has a contact cadence and the customer was never
+-- contacted by pe, or its last contact is more than that many days before pe; compared
+-- with the cadence, gap = days since the last contact − the cadence (null: never).
+contact_overdue as (
+    select
+        customer_months.period_month,
+        'contact_overdue' as list_code,
+        customer_months.customer_id,
+        customer_months.branch_id,
+        customer_months.market_class,
+        customer_months.tier_code,
+        customer_months.service_tier_code,
+        customer_months.avg_aum,
+        cast(null as {{ dbt.type_string() }}) as reference_tier_code,
+        cast(null as date) as reference_period_month,
+        int_contact_cadence_resolved.max_days_between_contacts as reference_value,
+        customer_months.days_since_contact - int_contact_cadence_resolved.max_days_between_contacts as gap,
+        customer_months.months_below,
+        customer_months.grace_months_left
+    from customer_months
+    inner join int_contact_cadence_resolved
+        on customer_months.parameter_branch_id = int_contact_cadence_resolved.branch_id
+            and customer_months.market_class = int_contact_cadence_resolved.market_class
+            and customer_months.service_tier_code = int_contact_cadence_resolved.tier_code
+    where
+        customer_months.days_since_contact is null
+        or customer_months.days_since_contact > int_contact_cadence_resolved.max_days_between_contacts
 ),
 
 listed as (
@@ -354,6 +529,14 @@ listed as (
     select * from declining
     union all
     select * from handover
+    union all
+    select * from large_outflow
+    union all
+    select * from churn_risk
+    union all
+    select * from win_back
+    union all
+    select * from contact_overdue
 ),
 
 prioritised as (

@@ -40,6 +40,14 @@ int_customer_months_assigned as (
     from {{ ref('int_customer_months_assigned') }}{{ incremental_period_filter(start_month) }}
 ),
 
+int_customer_months_risk_scored as (
+    select * from {{ ref('int_customer_months_risk_scored') }}{{ incremental_period_filter(start_month) }}
+),
+
+int_customer_months_contacted as (
+    select * from {{ ref('int_customer_months_contacted') }}{{ incremental_period_filter(start_month) }}
+),
+
 int_service_strategies_resolved as (
     select * from {{ ref('int_service_strategies_resolved') }}
 ),
@@ -111,7 +119,20 @@ segments as (
         explained.tier_reason_zh,
         explained.quadrant_reason_zh,
         owners.rm_id,
-        coalesce(owners.rm_status, 'unassigned') as rm_status
+        coalesce(owners.rm_status, 'unassigned') as rm_status,
+        contacted.last_contact_date,
+        contacted.days_since_contact,
+        risk.previous_avg_aum,
+        risk.net_outflow,
+        risk.period_transactions,
+        risk.activity_base_transactions,
+        risk.aum_drop_points,
+        risk.outflow_points,
+        risk.activity_drop_points,
+        risk.low_satisfaction_points,
+        risk.no_owner_points,
+        risk.churn_risk_score,
+        risk.churn_risk_band
     from int_customer_months_classified
     left join int_customer_months_profiled as int_profiled
         on int_customer_months_classified.customer_id = int_profiled.customer_id
@@ -131,6 +152,12 @@ segments as (
     left join int_customer_months_assigned as owners
         on int_customer_months_classified.customer_id = owners.customer_id
             and int_customer_months_classified.period_month = owners.period_month
+    left join int_customer_months_contacted as contacted
+        on int_customer_months_classified.customer_id = contacted.customer_id
+            and int_customer_months_classified.period_month = contacted.period_month
+    left join int_customer_months_risk_scored as risk
+        on int_customer_months_classified.customer_id = risk.customer_id
+            and int_customer_months_classified.period_month = risk.period_month
 ),
 
 final as (
@@ -229,7 +256,25 @@ final as (
         -- owner at the period end (§14)
         segments.rm_id,
         segments.rm_status,
-        rm_status_labels.label_zh as rm_status_label_zh
+        rm_status_labels.label_zh as rm_status_label_zh,
+
+        -- early warning (§16): the indicators' points and their sum
+        cast(segments.previous_avg_aum as decimal(18, 2)) as previous_avg_aum,
+        cast(segments.net_outflow as decimal(18, 2)) as net_outflow,
+        cast(segments.period_transactions as integer) as period_transactions,
+        cast(segments.activity_base_transactions as double) as activity_base_transactions,
+        cast(segments.aum_drop_points as decimal(9, 2)) as aum_drop_points,
+        cast(segments.outflow_points as decimal(9, 2)) as outflow_points,
+        cast(segments.activity_drop_points as decimal(9, 2)) as activity_drop_points,
+        cast(segments.low_satisfaction_points as decimal(9, 2)) as low_satisfaction_points,
+        cast(segments.no_owner_points as decimal(9, 2)) as no_owner_points,
+        cast(segments.churn_risk_score as decimal(9, 2)) as churn_risk_score,
+        segments.churn_risk_band,
+        churn_risk_band_labels.label_zh as churn_risk_band_label_zh,
+
+        -- contact cadence (§18)
+        cast(segments.last_contact_date as date) as last_contact_date,
+        cast(segments.days_since_contact as integer) as days_since_contact
     from segments
     left join code_labels as customer_type_labels
         on customer_type_labels.code_set = 'customer_type'
@@ -279,6 +324,9 @@ final as (
     left join code_labels as rm_status_labels
         on rm_status_labels.code_set = 'rm_status'
             and segments.rm_status = rm_status_labels.code
+    left join code_labels as churn_risk_band_labels
+        on churn_risk_band_labels.code_set = 'churn_risk_band'
+            and segments.churn_risk_band = churn_risk_band_labels.code
     left join int_service_strategies_resolved as tier_strategies
         on tier_strategies.strategy_dimension = 'tier_code'
             and segments.parameter_branch_id = tier_strategies.branch_id

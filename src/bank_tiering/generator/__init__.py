@@ -4,8 +4,10 @@ The generator writes a believable Chinese bank: retail customers in every AUM ti
 corporate customers in every tier (strategic groups, large, medium, small, with and
 without loans, real-estate and emerging-market firms), institutions, foreign-currency
 accounts with weekday-only FX fixings, rating changes, an FTP curve change inside the
-window, dormant and churned customers and prospects, manual tier overrides, and the
-relationship managers with their books (assignments, re-assignments, leavers).
+window, dormant and churned customers and prospects, manual tier overrides, the
+relationship managers with their books (assignments, re-assignments, leavers) and their
+contact logs, and early-warning stories: money leaving before a drop, false alarms,
+lapses, low satisfaction.
 
 Design rules:
 
@@ -36,7 +38,9 @@ Modules:
 from bank_tiering.generator.accounts import Accounts, generate_accounts
 from bank_tiering.generator.bad_row_injector import REASONS, RECORD_KEYS
 from bank_tiering.generator.bad_rows import inject_bad_rows
+from bank_tiering.generator.contacts import write_contacts
 from bank_tiering.generator.customers import Customers, generate_customers
+from bank_tiering.generator.episodes import Episodes, plan_episodes
 from bank_tiering.generator.helpers import balance_partition_name
 from bank_tiering.generator.manifest import MANIFEST_NAME, expected_quarantine, load_manifest
 from bank_tiering.generator.orchestration import append_month, generate
@@ -46,8 +50,8 @@ from bank_tiering.generator.schema import BALANCE_LAYOUTS, CONTRACT, TABLES
 
 __all__ = [
     "BALANCE_LAYOUTS", "CONTRACT", "MANIFEST_NAME", "OVERRIDE_REASONS", "REASONS",
-    "RECORD_KEYS", "TABLES", "Accounts", "Customers", "append_month",
+    "RECORD_KEYS", "TABLES", "Accounts", "Customers", "Episodes", "append_month",
     "balance_partition_name", "expected_quarantine", "generate", "generate_accounts",
-    "generate_customers", "inject_bad_rows", "load_manifest",
-    "write_relationship_managers", "write_tier_overrides",
+    "generate_customers", "inject_bad_rows", "load_manifest", "plan_episodes",
+    "write_contacts", "write_relationship_managers", "write_tier_overrides",
 ]

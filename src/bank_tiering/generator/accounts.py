@@ -194,8 +194,12 @@ def _holdings(c: Customers, rng: np.random.Generator) -> list[tuple[str, np.ndar
         td_counts[np.arange(n), pick] += td_total > slot
     for j, pidx in enumerate(td_kind):
         add(PRODUCTS[pidx].code, td_counts[:, j])
+    # large firms and strategic groups park their surplus in corporate wealth products
+    # (对公理财, 结构性存款): at least half of them hold one, so cross-sell (§17) has peers
+    big_firm = co & (c.strategic | (c.size == 2))
     wm_p = np.minimum(np.where(r, 0.02 + 0.55 * e + 0.35 * rich,
-                               np.where(co, 0.03 + 0.5 * e, 0.02 + 0.4 * e)), 0.95)
+                               np.where(co, 0.03 + 0.5 * e + 0.35 * big_firm,
+                                        0.02 + 0.4 * e)), 0.95)
     has_wm = u() < wm_p
     wm_pick = choice_by_group(rng, np.where(r, 0, 1), [[.3, .5, .2], [.6, .4, 0]])
     for j, code in enumerate(("WM_R1", "WM_R2", "WM_R3")):

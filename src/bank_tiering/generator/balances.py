@@ -7,12 +7,14 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from bank_tiering.generator.accounts import AMORT, BULLET, CONST, NOISY, Accounts
+from bank_tiering.generator.episodes import MonthFactors
 from bank_tiering.generator.helpers import contract_table, date_array
 from bank_tiering.generator.schema import DBL
 
 
 def balances_month(
-    a: Accounts, shock: np.ndarray, ms: int, me: int, rng: np.random.Generator
+    a: Accounts, shock: np.ndarray, ms: int, me: int, rng: np.random.Generator,
+    factors: MonthFactors | None = None,
 ) -> pa.Table:
     """End-of-day balances of every account for the days ``ms <= d < me``.
 
@@ -46,6 +48,13 @@ def balances_month(
     frac = 1.0 - elapsed / np.maximum(a.term[aa], 1)[:, None]
     bal[amort] = lvl[amort, None] * np.clip(frac, 0.0, 1.0)
 
+    if factors is not None and len(factors.acc):
+        pos = np.searchsorted(act, factors.acc)
+        found = (pos < len(act)) & (act[np.minimum(pos, len(act) - 1)] == factors.acc)
+        flat = found & factors.flat
+        bal[pos[flat]] = factors.level[flat, None] * factors.factor[flat]
+        scaled = found & ~factors.flat
+        bal[pos[scaled]] *= factors.factor[scaled]
     np.round(bal, 2, out=bal)
     mask = (days[None, :] >= a.open[act][:, None]) & (days[None, :] < a.close[act][:, None])
     mask &= bal >= 0.01

@@ -76,6 +76,15 @@ class Customers:
     table: pa.Table
 
 
+def likely_watched(c: Customers) -> np.ndarray:
+    """Customers the generator made to land in a watched tier (METHODOLOGY.md §11): retail
+    affluent or high-net-worth with a target AUM of 1 M or more, borrowing corporates of a
+    strategic group or large."""
+    retail = (c.ctype == RETAIL) & (c.wealth >= 1) & (c.target >= 1e6)
+    corporate = (c.ctype == CORPORATE) & c.corp_loan & (c.strategic | (c.size == 2))
+    return retail | corporate
+
+
 def _sme_floor_table(codes: tuple[str, ...]) -> np.ndarray:
     """(n_codes, 3) medium floors of each industry code by longest matching prefix."""
     out = np.empty((len(codes), 3))

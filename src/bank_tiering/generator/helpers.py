@@ -18,7 +18,7 @@ from bank_tiering.generator.schema import CONTRACT, DATE, DBL, OPTIONAL_CONTRACT
 #: Random stream ids, one per part (a new part takes an unused number).
 S_CUST, S_ACC, S_LEVEL, S_DAILY, S_TXN, S_FEE = 1, 2, 3, 4, 5, 6
 S_RATING, S_SURVEY, S_PROSPECT, S_FX = 7, 8, 9, 10
-S_OVERRIDES, S_RMS = 41, 42
+S_OVERRIDES, S_RMS, S_EPISODES, S_CONTACTS = 41, 42, 43, 44
 
 
 def stream(seed: int, *keys: int) -> np.random.Generator:
@@ -34,6 +34,18 @@ def month_start(start: date, m: int) -> int:
     """Epoch day of the first day of month ``m`` counted from ``start``."""
     y, mo = divmod(start.month - 1 + m, 12)
     return epoch_day(date(start.year + y, mo + 1, 1))
+
+
+def month_starts(start: date, months: np.ndarray) -> np.ndarray:
+    """Vectorised :func:`month_start`: epoch days of the first days of months ``months``."""
+    first = np.datetime64(start, "M") + np.asarray(months, dtype=np.int64).astype("timedelta64[M]")
+    return first.astype("datetime64[D]").astype(np.int64)
+
+
+def month_index(start: date, days: np.ndarray) -> np.ndarray:
+    """Month number (0 = the month of ``start``) of each epoch day."""
+    months = np.asarray(days, dtype=np.int64).astype("datetime64[D]").astype("datetime64[M]")
+    return (months - np.datetime64(start, "M")).astype(np.int64)
 
 
 def balance_partition_name(start: date, m: int) -> str:
@@ -141,6 +153,11 @@ def contract_table(name: str, cols: dict[str, pa.Array]) -> pa.Table:
     schema = pa.schema([pa.field(c, t) for c, t in columns])
     arrays = [cols[c] if cols[c].type == t else cols[c].cast(t) for c, t in columns]
     return pa.Table.from_arrays(arrays, schema=schema)
+
+
+def as_text(table: pa.Table) -> pa.Table:
+    """Every column of ``table`` as text (the bad-rows mode)."""
+    return table.cast(pa.schema([pa.field(f.name, STR) for f in table.schema]))
 
 
 def text_table(name: str, rows: list[dict[str, object]]) -> pa.Table:

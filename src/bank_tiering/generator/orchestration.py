@@ -23,7 +23,9 @@ from tqdm import tqdm
 from bank_tiering.generator.accounts import generate_accounts
 from bank_tiering.generator.bad_rows import inject_bad_rows
 from bank_tiering.generator.balances import balances_month
+from bank_tiering.generator.contacts import write_contacts
 from bank_tiering.generator.customers import generate_customers
+from bank_tiering.generator.episodes import month_factors, month_transactions, plan_episodes
 from bank_tiering.generator.helpers import (
     S_DAILY,
     S_FEE,
@@ -42,7 +44,7 @@ from bank_tiering.generator.reference import (
     prospects_table,
     surveys_table,
 )
-from bank_tiering.generator.rms import write_relationship_managers
+from bank_tiering.generator.rms import simulate_books, write_relationship_managers
 from bank_tiering.generator.schema import BALANCE_LAYOUTS, CONTRACT, TABLES
 from bank_tiering.generator.transactions import fees_month, transactions_month
 
@@ -90,6 +92,7 @@ def _generate(
     _clear_outputs(out_dir, keep_balance_partitions=appending)
     cust = generate_customers(seed, customers, start_month)
     acc = generate_accounts(seed, cust, start_month)
+    episodes = plan_episodes(seed, cust, acc, start_month)  # sets close dates and activity
     logger.info("universe: %d customers, %d accounts", cust.n, acc.n)
     counts: dict[str, int] = {}
 
@@ -102,7 +105,7 @@ def _generate(
     write("ftp_rates", ftp_rates_table(acc, start_month, months))
     write("fx_rates", fx_rates_table(seed, start_month, months))
     write("credit_ratings", credit_ratings_table(seed, cust, acc, start_month))
-    write("relationship_surveys", surveys_table(seed, cust, start_month))
+    write("relationship_surveys", surveys_table(seed, cust, start_month, episodes))
     write("prospects", prospects_table(seed, customers))
 
     bdir = out_dir / "balances"
@@ -130,13 +133,15 @@ def _generate(
             ms, me = month_start(start_month, m), month_start(start_month, m + 1)
             shock += stream(seed, S_LEVEL, m).standard_normal(acc.n)
             fees, debits = fees_month(cust, acc, ms, me, stream(seed, S_FEE, m))
-            txns = transactions_month(cust, acc, ms, me, stream(seed, S_TXN, m), debits)
+            txns = transactions_month(cust, acc, ms, me, stream(seed, S_TXN, m), debits,
+                                      month_transactions(episodes, acc, shock, ms, me))
             fee_writer.write_table(fees)
             txn_writer.write_table(txns)
             counts["fees"] += fees.num_rows
             counts["transactions"] += txns.num_rows
             if m in balance_months:
-                bal = balances_month(acc, shock, ms, me, stream(seed, S_DAILY, m))
+                bal = balances_month(acc, shock, ms, me, stream(seed, S_DAILY, m),
+                                     month_factors(episodes, acc, shock, ms, me))
                 counts["balances"] += bal.num_rows
                 for f in pending:
                     f.result()
@@ -160,8 +165,13 @@ def _generate(
     # the optional tables (own modules; each extends the bad-rows manifest)
     overrides = write_tier_overrides(out_dir, seed, cust.table, start_month, months,
                                      bad=bad_rows > 0)
-    rms = write_relationship_managers(out_dir, seed, cust, start_month, months, bad_rows)
-    return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides, **rms}
+    books = simulate_books(seed, cust, start_month, months)
+    rms = write_relationship_managers(out_dir, seed, cust, start_month, months, bad_rows,
+                                      books)
+    contacts = write_contacts(out_dir, seed, cust, books, episodes, start_month, months,
+                              bad_rows)
+    return {**{t: counts[t] for t in TABLES}, "tier_overrides": overrides, **rms,
+            "contacts": contacts}
 
 
 def generate(
@@ -176,8 +186,8 @@ def generate(
 ) -> dict[str, int]:
     """Write the full raw landing contract into ``out_dir``; return rows written per table.
 
-    The optional tables are written too: ``tier_overrides`` and the pair
-    ``relationship_managers`` / ``customer_assignments``.
+    The optional tables are written too: ``tier_overrides``, the pair
+    ``relationship_managers`` / ``customer_assignments`` and ``contacts``.
 
     Args:
         out_dir: target directory (created if missing); previously generated contract files

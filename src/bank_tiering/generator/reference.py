@@ -28,6 +28,7 @@ from bank_tiering.generator.codes import (
     USD,
 )
 from bank_tiering.generator.customers import Customers
+from bank_tiering.generator.episodes import Episodes
 from bank_tiering.generator.helpers import (
     S_FX,
     S_PROSPECT,
@@ -150,8 +151,15 @@ def credit_ratings_table(seed: int, c: Customers, a: Accounts, start: date) -> p
     })
 
 
-def surveys_table(seed: int, c: Customers, start: date) -> pa.Table:
-    """One to three CRM surveys for some customers (more for corporates and the wealthy)."""
+def surveys_table(seed: int, c: Customers, start: date, ep: Episodes | None = None
+                  ) -> pa.Table:
+    """One to three CRM surveys for some customers (more for corporates and the wealthy).
+
+    With ``ep``, the low-satisfaction surveys of the early-warning plan
+    (:attr:`~bank_tiering.generator.episodes.Episodes.low_customer`) are added, and a
+    customer's ordinary surveys dated on or up to 150 days after its low one are left
+    out, so the low score is the one in force when the story unfolds.
+    """
     rng = stream(seed, S_SURVEY)
     s0 = epoch_day(start)
     n = c.n
@@ -174,6 +182,23 @@ def surveys_table(seed: int, c: Customers, start: date) -> pa.Table:
                                                      0.03 + 0.4 * e))
     wallet = np.round(rng.beta(1.5 + 5 * e, 5.5 - 3 * e), 3)
     wallet = np.where(rng.random(m) < 0.15, np.nan, wallet)
+    if ep is not None and len(ep.low_customer):
+        low_day = np.full(n, NA_DAY)
+        low_day[ep.low_customer] = ep.low_day
+        keep = ~((day >= low_day[cust]) & (day <= low_day[cust] + 150))
+        lc = ep.low_customer
+        lr = stream(seed, S_SURVEY, 1)
+        unhappy = c.engage[lc] * 0.5
+        cust = np.concatenate([cust[keep], lc])
+        day = np.concatenate([day[keep], ep.low_day])
+        score = np.concatenate([score[keep], ep.low_score])
+        agree = np.concatenate([agree[keep], lr.random(len(lc)) < 0.5 * unhappy])
+        vip = np.concatenate([vip[keep], (c.ctype[lc] != RETAIL) & (lr.random(len(lc))
+                                                                     < unhappy)])
+        wallet = np.concatenate([wallet[keep], np.round(lr.beta(1.5, 6.0, len(lc)), 3)])
+        order = np.lexsort((day, cust))
+        cust, day, score, agree, vip, wallet = (
+            x[order] for x in (cust, day, score, agree, vip, wallet))
     return contract_table("relationship_surveys", {
         "customer_id": pc.take(c.ids, pa.array(cust)),
         "survey_date": date_array(day),

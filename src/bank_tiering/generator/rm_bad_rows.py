@@ -30,15 +30,11 @@ from typing import Any
 import numpy as np
 import pyarrow as pa
 
-from bank_tiering.generator.helpers import shift_iso
+from bank_tiering.generator.helpers import as_text, shift_iso
 
 Row = dict[str, Any]
 #: (text row, the reason it must be quarantined for)
 Injected = list[tuple[Row, str]]
-
-
-def _text(table: pa.Table) -> pa.Table:
-    return table.cast(pa.schema([pa.field(f.name, pa.string()) for f in table.schema]))
 
 
 class _Fresh:
@@ -74,7 +70,7 @@ def bad_rm_rows(rng: np.random.Generator, rms: pa.Table, assignments: pa.Table,
     """
     if not spare_customers or rms.num_rows < 2 or assignments.num_rows < 2:
         raise RuntimeError("too few RMs, assignments or unassigned customers for bad rows")
-    rms_text, asg_text = _text(rms), _text(assignments)
+    rms_text, asg_text = as_text(rms), as_text(assignments)
     fresh = _Fresh(width, n_customers)
     n_exact = max(k, 1)
     rm_pick = rng.permutation(rms.num_rows)

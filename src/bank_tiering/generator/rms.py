@@ -45,8 +45,8 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from bank_tiering.generator.bad_row_recipes import PLAN
-from bank_tiering.generator.codes import CORPORATE, N_BRANCHES, NA_DAY, RETAIL
-from bank_tiering.generator.customers import Customers
+from bank_tiering.generator.codes import N_BRANCHES, NA_DAY
+from bank_tiering.generator.customers import Customers, likely_watched
 from bank_tiering.generator.helpers import (
     S_RMS,
     choice,
@@ -85,15 +85,6 @@ SUCCESSOR_SHARE = 0.7
 UNASSIGNED_SHARE = 0.02
 MIN_SIMULATED_MONTHS = 25
 _NO_DAY = np.int64(NA_DAY)
-
-
-def likely_watched(c: Customers) -> np.ndarray:
-    """Customers the generator made to land in a watched tier (METHODOLOGY.md §11): retail
-    affluent or high-net-worth with a target AUM of 1 M or more, borrowing corporates of a
-    strategic group or large."""
-    retail = (c.ctype == RETAIL) & (c.wealth >= 1) & (c.target >= 1e6)
-    corporate = (c.ctype == CORPORATE) & c.corp_loan & (c.strategic | (c.size == 2))
-    return retail | corporate
 
 
 @dataclass
@@ -168,6 +159,20 @@ class Books:
     rm: np.ndarray
     valid_from: np.ndarray
     valid_to: np.ndarray  # NA_DAY = open-ended
+
+    def owner_at(self, cust: np.ndarray, day: np.ndarray) -> np.ndarray:
+        """The RM (staff index) owning each customer on each day; -1 when none."""
+        order = np.lexsort((self.valid_from, self.customer))
+        keys = _day_key(self.customer[order], self.valid_from[order])
+        row = np.searchsorted(keys, _day_key(cust, day), side="right") - 1
+        hit = order[np.maximum(row, 0)]
+        ok = (row >= 0) & (self.customer[hit] == cust) & (day < self.valid_to[hit])
+        return np.where(ok, self.rm[hit], -1)
+
+
+def _day_key(cust: np.ndarray, day: np.ndarray) -> np.ndarray:
+    """One sortable integer per (customer, epoch day)."""
+    return cust.astype(np.int64) * (1 << 24) + (day.astype(np.int64) + (1 << 23))
 
 
 class _Ledger:
@@ -393,14 +398,16 @@ SEMANTICS = {
 
 
 def write_relationship_managers(out_dir: Path, seed: int, c: Customers, start: date,
-                                months: int, bad_rows: int) -> dict[str, int]:
+                                months: int, bad_rows: int, books: Books | None = None
+                                ) -> dict[str, int]:
     """Write the pair ``relationship_managers`` / ``customer_assignments``; rows of each.
 
-    With ``bad_rows > 0`` both are text with bad rows of every reason appended (about
+    ``books`` is :func:`simulate_books`'s history (simulated here when not given). With
+    ``bad_rows > 0`` both are text with bad rows of every reason appended (about
     ``bad_rows / len(PLAN)`` per reason, like the required tables) and entered in the
     manifest, which must exist.
     """
-    books = simulate_books(seed, c, start, months)
+    books = books or simulate_books(seed, c, start, months)
     ex = extract(books, c, start, months)
     out_dir = Path(out_dir)
     if bad_rows == 0:

@@ -67,7 +67,7 @@ CONTRACT: dict[str, list[tuple[str, pa.DataType]]] = {
 TABLES: tuple[str, ...] = tuple(CONTRACT)
 
 #: The optional tables (INTERFACES.md §2: absent = none); the relationship managers and
-#: their customer assignments are always written as a pair.
+#: their customer assignments are always written as a pair, the RM contacts beside them.
 OPTIONAL_CONTRACT: dict[str, list[tuple[str, pa.DataType]]] = {
     "tier_overrides": [
         ("override_id", STR), ("customer_id", STR), ("tier_code", STR), ("reason", STR),
@@ -80,6 +80,10 @@ OPTIONAL_CONTRACT: dict[str, list[tuple[str, pa.DataType]]] = {
     "customer_assignments": [
         ("assignment_id", STR), ("customer_id", STR), ("rm_id", STR), ("valid_from", DATE),
         ("valid_to", DATE),
+    ],
+    "contacts": [
+        ("contact_id", STR), ("customer_id", STR), ("rm_id", STR), ("contact_date", DATE),
+        ("channel", STR),
     ],
 }
 BALANCE_LAYOUTS = ("monthly", "single")

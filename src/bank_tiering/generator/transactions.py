@@ -102,9 +102,13 @@ def fees_month(
 
 def transactions_month(
     c: Customers, a: Accounts, ms: int, me: int, rng: np.random.Generator,
-    fee_debits: dict[str, np.ndarray],
+    fee_debits: dict[str, np.ndarray], events: dict[str, np.ndarray] | None = None,
 ) -> pa.Table:
-    """Customer-initiated and bank-initiated (interest, instalments, fees) transactions."""
+    """Customer-initiated and bank-initiated (interest, instalments, fees) transactions.
+
+    ``events`` are the month's customer-initiated transfers of the early-warning episodes
+    (:func:`bank_tiering.generator.episodes.month_transactions`), added as they are.
+    """
     # --- customer-initiated, on demand accounts open in the month -------------------------
     cand = np.flatnonzero((a.family == DD) & (a.open < me) & (a.close > ms))
     cc = a.cust[cand]
@@ -126,13 +130,22 @@ def transactions_month(
                        [.03, .06, .66, .08, .17, .00]])  # retail, deep relationship: digital
     digital = (ct == RETAIL) & (c.engage[cust] >= 0.5)
     channel = choice_by_group(rng, np.where(digital, 3, ct), chan_p)
-    med = np.array([300.0, 30_000, 50_000])[ct] / FX_START[a.currency[acc]]
+    # an ordinary payment is small beside the account (at most 0.5 % of its level as
+    # median), so a month's ordinary net flow stays within the balance's own day-to-day
+    # noise; money moving at the scale of the balance comes from the early-warning
+    # episodes (:mod:`bank_tiering.generator.episodes`), which the balances follow exactly
+    med = np.minimum(np.array([300.0, 30_000, 50_000])[ct] / FX_START[a.currency[acc]],
+                     np.maximum(0.005 * a.level[acc], 1.0))
     amount = np.maximum(np.round(rng.lognormal(np.log(med), 1.2), 2), 0.01)
     direction = (rng.random(k) < 0.45).astype(np.int64)  # 1 = credit
     secs = day * 86_400 + rng.integers(7 * 3600, 22 * 3600, k)
 
     # --- bank: quarterly interest on demand deposits (21st of Mar/Jun/Sep/Dec) -------------
     parts = [(acc, secs, amount, direction, channel, np.zeros(k, np.int64))]
+    if events is not None:
+        ne = len(events["account"])
+        parts.append((events["account"], events["ts"], events["amount"], events["direction"],
+                      events["channel"], np.zeros(ne, np.int64)))
     if calendar_month(ms) in (3, 6, 9, 12):
         d21 = ms + 20
         sel = np.flatnonzero((a.family == DD) & (a.open <= d21) & (a.close > d21) & (a.rate > 0))
