@@ -13,6 +13,14 @@ mart: it writes its SQL against the *scoped relations* of :func:`scoped_sql`, wh
   ``segment`` only;
 * ``managers`` — ``marts.dim_relationship_manager``: for a branch or RM scope only the RMs
   who own a customer-month or worklist row of the scope;
+* ``cross_sell`` — ``marts.mart_cross_sell`` restricted like ``segment`` (its rows carry the
+  customer's branch and the owner at the period end, §17);
+* ``outcomes`` — ``marts.mart_worklist_outcomes``, a mart per branch and not per RM (§18):
+  bank every row, branch the own branch's rows, an RM **no row** (an RM's share of a
+  branch's figures is not in the mart, and a branch's figures are not the RM's to see);
+* ``backtest`` — ``marts.mart_early_warning_backtest``, bank-wide per market and band (§16):
+  the bank scope only; a branch or RM scope gets **no row** (the figures are of every
+  branch's customers);
 * ``loaded_periods`` — the months the serving file holds (no customer data: the flows
   need to know whether a base month exists at all).
 
@@ -37,6 +45,9 @@ SEGMENT = "marts.fct_customer_segment"
 CONTRIBUTION = "marts.fct_customer_contribution"
 WORKLIST = "marts.mart_rm_worklist"
 MANAGERS = "marts.dim_relationship_manager"
+CROSS_SELL = "marts.mart_cross_sell"
+OUTCOMES = "marts.mart_worklist_outcomes"
+BACKTEST = "marts.mart_early_warning_backtest"
 
 
 @dataclass(frozen=True)
@@ -49,14 +60,17 @@ class Filters:
     branch: str | None = None
     market: str | None = None
 
-    def where(self, alias: str = "", period: bool = True) -> str:
+    def where(self, alias: str = "", period: bool = True, branch: bool = True,
+              market: bool = True) -> str:
         """SQL predicate of these filters on a customer-month relation (``$period``,
-        ``$branch``, ``$market``: :attr:`params`); ``period=False`` leaves the month out."""
+        ``$branch``, ``$market``: :attr:`params`); ``period=False`` leaves the month out,
+        ``branch=False`` the branch and ``market=False`` the market (for a mart without
+        that column: the back-test has no branch, the outcomes no market)."""
         p = f"{alias}." if alias else ""
         clauses = [f"{p}period_month = $period"] if period else ["true"]
-        if self.branch is not None:
+        if branch and self.branch is not None:
             clauses.append(f"{p}branch_id = $branch")
-        if self.market is not None:
+        if market and self.market is not None:
             clauses.append(f"{p}market_class = $market")
         return " and ".join(clauses)
 
@@ -71,6 +85,20 @@ def _scope_predicate(scope: Scope) -> str:
     if scope.kind == "branch":
         return "branch_id = $scope_branch"
     return "rm_id = $scope_rm"
+
+
+def _branch_mart_predicate(scope: Scope) -> str:
+    """A mart per branch and not per RM (outcomes): bank all, branch its own, RM nothing."""
+    if scope.kind == "bank":
+        return "true"
+    if scope.kind == "branch":
+        return "branch_id = $scope_branch"
+    return "false"
+
+
+def _bank_mart_predicate(scope: Scope) -> str:
+    """A bank-wide mart (the back-test): the bank scope only."""
+    return "true" if scope.kind == "bank" else "false"
 
 
 def _scope_params(scope: Scope) -> dict[str, Any]:
@@ -101,6 +129,15 @@ contribution as not materialized (
 ),
 managers as not materialized (
     select * from {MANAGERS} where {managers}
+),
+cross_sell as not materialized (
+    select * from {CROSS_SELL} where {where}
+),
+outcomes as not materialized (
+    select * from {OUTCOMES} where {_branch_mart_predicate(scope)}
+),
+backtest as not materialized (
+    select * from {BACKTEST} where {_bank_mart_predicate(scope)}
 ),
 loaded_periods as not materialized (
     select distinct period_month from {SEGMENT}

@@ -7,7 +7,7 @@ import math
 import altair as alt
 import pandas as pd
 
-from bank_tiering.dashboard.common import QUADRANT_COLOURS
+from bank_tiering.dashboard.common import BAND_COLOURS, QUADRANT_COLOURS
 from bank_tiering.dashboard.formatting import amount, scaled
 from bank_tiering.money import money_unit
 
@@ -115,6 +115,50 @@ def pareto(curve: pd.DataFrame, top_share: float, target_share: float) -> alt.La
     hline = alt.Chart(marks).mark_rule(strokeDash=[6, 3], color="grey").encode(y="y:Q")
     return (line + vline + hline).properties(height=420)
 
+
+def _band_colour(df: pd.DataFrame, title: str = "流失风险") -> alt.Color:
+    """高, 中, 低 in that order, red to grey (BAND_COLOURS)."""
+    labels = dict(zip(df["churn_risk_band"], df["band_label"], strict=False))
+    bands = [b for b in BAND_COLOURS if b in labels]
+    return alt.Color("band_label:N", title=title, sort=[labels[b] for b in bands],
+                     scale=alt.Scale(domain=[labels[b] for b in bands],
+                                     range=[BAND_COLOURS[b] for b in bands]),
+                     legend=alt.Legend(orient="bottom"))
+
+
+def churn_bands(df: pd.DataFrame) -> alt.Chart:
+    """Customers per churn-risk band of each market and assessed tier: one horizontal bar
+    per market·tier (the methodology's order), stacked 高, 中, 低."""
+    data = df.assign(group=df["market_label"].str[:2] + "·" + df["tier_label"],
+                     band_order=df["churn_risk_band"].map(
+                         {b: i for i, b in enumerate(BAND_COLOURS)}))
+    order = list(dict.fromkeys(data["group"]))
+    return alt.Chart(data).mark_bar().encode(
+        y=alt.Y("group:N", title=None, sort=order, axis=alt.Axis(labelLimit=240)),
+        x=alt.X("sum(customers):Q", title="客户数（户）",
+                axis=alt.Axis(format=",d", tickMinStep=1)),
+        color=_band_colour(data),
+        order=alt.Order("band_order:Q"),
+        tooltip=[alt.Tooltip("group:N", title="市场·评定分层"),
+                 alt.Tooltip("band_label:N", title="流失风险"),
+                 alt.Tooltip("customers:Q", title="客户数（户）")],
+    ).properties(title="各分层流失风险客户数（户）", height=28 * len(order) + 90)
+
+
+def lost_share_trend(df: pd.DataFrame, horizon: str) -> alt.Chart:
+    """The back-test over time: one line per band, the share of the flagged customers lost
+    within the horizon (%), months whose horizon is complete only."""
+    data = df.assign(month=df["period_month"].map(lambda d: f"{d:%Y-%m}"))
+    return alt.Chart(data).mark_line(point=True).encode(
+        x=alt.X("month:O", title="预警期间", axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("lost_share:Q", title=f"{horizon}内流失占比（%）", axis=alt.Axis(format="%")),
+        color=_band_colour(data, "预警时流失风险"),
+        tooltip=[alt.Tooltip("month:O", title="预警期间"),
+                 alt.Tooltip("band_label:N", title="流失风险"),
+                 alt.Tooltip("flagged_customers:Q", title="预警客户（户）"),
+                 alt.Tooltip("lost_customers:Q", title="流失客户（户）"),
+                 alt.Tooltip("lost_share:Q", title="流失占比", format=".1%")],
+    ).properties(title=f"各风险等级客户{horizon}内流失占比（%）", height=300)
 
 
 def rm_books(mix: pd.DataFrame) -> alt.Chart:

@@ -55,6 +55,8 @@ STYLE = """<style>
 QUADRANT_COLOURS = {
     "important": "#c0392b", "quality": "#e67e22", "ordinary": "#2980b9", "exit": "#95a5a6",
 }
+#: Colours of the churn-risk bands (高, 中, 低; METHODOLOGY.md §16).
+BAND_COLOURS = {"high": "#c0392b", "medium": "#e67e22", "low": "#7f8c8d"}
 
 
 def serving_path() -> Path:

@@ -57,6 +57,12 @@ def amount(value: float | None) -> str:
     return f"{scaled(value)}元"
 
 
+def number(value: float | None) -> str:
+    """A parameter as written in a sentence: ``50.0`` -> ``"50"``, ``0.5`` -> ``"0.5"``;
+    "—" when missing."""
+    return "—" if missing(value) else f"{float(value):g}"
+
+
 def count(value: int | float | None) -> str:
     """Customers: ``1932`` -> ``"1,932"``."""
     return "" if missing(value) else f"{int(value):,}"
@@ -65,6 +71,11 @@ def count(value: int | float | None) -> str:
 def share(value: float | None, digits: int = 1) -> str:
     """``0.4567`` -> ``"45.7%"``."""
     return "" if missing(value) else f"{scaled(float(value) * 100, digits=digits)}%"
+
+
+def day(value: object) -> str:
+    """A date as ``2025年01月29日``; empty when missing."""
+    return "" if missing(value) else f"{pd.Timestamp(value):%Y年%m月%d日}"
 
 
 def owner(rm_id: object, rm_name: object) -> str:

@@ -45,6 +45,7 @@ PAGES: tuple[PageSpec, ...] = (
     PageSpec("flows.py", "分层流动", "flows"),
     PageSpec("pareto.py", "贡献集中度", "pareto"),
     PageSpec("worklist.py", "客户经理工作清单", "worklist"),
+    PageSpec("early_warning.py", "流失预警", "early_warning"),
     PageSpec("books.py", "我的客户", "books"),
     PageSpec("customer.py", "客户视图", "customer"),
 )

@@ -55,9 +55,9 @@ class Table:
         return self
 
     def number(self, heading: str, values: Iterable[float | None], unit: str,
-               digits: int = 1) -> Table:
-        """Any other measure with its unit (a score: 分; days: 天)."""
-        self.columns[unit_heading(heading, unit)] = [fmt.scaled(v, digits=digits)
+               digits: int = 1, empty: str = "—") -> Table:
+        """Any other measure with its unit (a score: 分; days: 天); ``empty`` when missing."""
+        self.columns[unit_heading(heading, unit)] = [fmt.scaled(v, digits=digits, empty=empty)
                                                      for v in values]
         return self
 

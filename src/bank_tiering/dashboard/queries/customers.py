@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import date
 
 import duckdb
 import pandas as pd
@@ -73,9 +74,10 @@ def customer_history(con: duckdb.DuckDBPyConnection, scope: Scope,
                      customer_id: str) -> pd.DataFrame:
     """Every month of one customer that is in the scope (for an RM: the months the customer
     was in the RM's book): segment facts, the tier governance of METHODOLOGY.md §10
-    (service tier and the rule that decided it, watch, override, reasons), the owner (§14)
-    and the contribution components, one row per month (period_month a date). Empty for a
-    customer outside the scope or unknown."""
+    (service tier and the rule that decided it, watch, override, reasons), the owner (§14),
+    the contribution components, the churn-risk points of each indicator with the score and
+    band, net outflow and last month's AUM (§16), and the last contact (§18), one row per
+    month (period_month a date). Empty for a customer outside the scope or unknown."""
     history = frame(
         con, scope,
         """
@@ -105,7 +107,19 @@ def customer_history(con: duckdb.DuckDBPyConnection, scope: Scope,
             cast(c.capital_cost as double) as capital_cost,
             cast(c.operating_cost as double) as operating_cost,
             cast(c.tax_amount as double) as tax_amount,
-            cast(c.credit_cost as double) as credit_cost
+            cast(c.credit_cost as double) as credit_cost,
+            cast(s.previous_avg_aum as double) as previous_avg_aum,
+            cast(s.net_outflow as double) as net_outflow,
+            s.period_transactions,
+            cast(s.activity_base_transactions as double) as activity_base_transactions,
+            cast(s.aum_drop_points as double) as aum_drop_points,
+            cast(s.outflow_points as double) as outflow_points,
+            cast(s.activity_drop_points as double) as activity_drop_points,
+            cast(s.low_satisfaction_points as double) as low_satisfaction_points,
+            cast(s.no_owner_points as double) as no_owner_points,
+            cast(s.churn_risk_score as double) as churn_risk_score,
+            s.churn_risk_band, s.churn_risk_band_label_zh as churn_risk_band_label,
+            s.last_contact_date, s.days_since_contact
         from segment as s
         left join contribution as c
             on c.customer_id = s.customer_id and c.period_month = s.period_month
@@ -116,4 +130,25 @@ def customer_history(con: duckdb.DuckDBPyConnection, scope: Scope,
         {"customer_id": customer_id},
     )
     history["period_month"] = pd.to_datetime(history["period_month"]).dt.date
+    history["last_contact_date"] = [None if pd.isna(d) else pd.Timestamp(d).date()
+                                    for d in history["last_contact_date"]]
     return history
+
+
+def cross_sell_recommendations(con: duckdb.DuckDBPyConnection, scope: Scope, customer_id: str,
+                               period: date) -> pd.DataFrame:
+    """The product families recommended to one customer in a period (mart_cross_sell,
+    METHODOLOGY.md §17) — rank, family and its label, the peers' holding rate — if that
+    customer-month is in the scope (for an RM: in the RM's book); else empty."""
+    return frame(
+        con, scope,
+        """
+        select recommendation_rank, product_family,
+            product_family_label_zh as family_label,
+            cast(peer_holding_rate as double) as peer_holding_rate
+        from cross_sell
+        where customer_id = $customer_id and period_month = $period
+        order by recommendation_rank
+        """,
+        {"customer_id": customer_id, "period": period},
+    )

@@ -56,6 +56,30 @@ def scalar_parameter(con: duckdb.DuckDBPyConnection, name: str,
     return scalar_parameters(con, branch).get(name)
 
 
+def contact_cadence(con: duckdb.DuckDBPyConnection, branch: str | None = None) -> pd.DataFrame:
+    """The contact cadence (seed contact_cadence, METHODOLOGY.md §18) as it applies to
+    ``branch``: per market and tier the branch's row where it has one, else the bank-wide
+    ``*`` row (§6) — market, tier, their labels and max_days_between_contacts, in the
+    methodology's order."""
+    df = parameters_frame(
+        con,
+        """
+        select c.market_class, m.label_zh as market_label, c.tier_code,
+            t.label_zh as tier_label,
+            cast(arg_min(c.max_days_between_contacts, c.branch_id = '*') as integer)
+                as max_days_between_contacts
+        from parameters.contact_cadence as c
+        left join parameters.code_labels as m
+            on m.code_set = 'market_class' and m.code = c.market_class
+        left join parameters.code_labels as t on t.code_set = 'tier_code' and t.code = c.tier_code
+        where c.branch_id in ('*', $branch)
+        group by all
+        """,
+        {"branch": branch or "*"},
+    )
+    return sort_by_order(df, market_class=MARKET_CLASS_ORDER, tier_code=TIER_ORDER)
+
+
 # --------------------------------------------------------------------------------------
 # Overview: tier pyramid per market
 # --------------------------------------------------------------------------------------

@@ -1,6 +1,8 @@
 """客户视图: one customer's months — assessed tier, service tier (watch, grace, override),
 quadrant, owner, contribution and the reasons the marts give for them (METHODOLOGY.md §10,
-§14).
+§14), the churn-risk points of each indicator with what they rest on, net outflow and last
+month's AUM (§16), the last contact (§18) and the recommended products (§17, the scope's
+``cross_sell``).
 
 The customer is picked with a search-as-you-type box over the scope's customers of the
 period (:func:`bank_tiering.dashboard.queries.find_customers`, in the scope's SQL: ids,
@@ -86,6 +88,59 @@ with page("客户视图") as (con, scope, filters):
     if chosen is not None:
         st.session_state[PICKED_KEY] = chosen
     history = queries.customer_history(con, scope, chosen) if chosen else None
+    recommendations, parameters = None, {}
+    if history is not None and not history.empty:  # the month shown: the period's, else the latest
+        in_period = history["period_month"] == filters.period
+        shown = history[in_period] if in_period.any() else history.iloc[[-1]]
+        recommendations = queries.cross_sell_recommendations(
+            con, scope, chosen, shown["period_month"].iloc[0])
+        parameters = queries.scalar_parameters(con, shown["branch_id"].iloc[0])
+
+
+def sum_or_none(values) -> float | None:
+    listed = [v for v in values if not fmt.missing(v)]
+    return sum(listed) if listed else None
+
+
+def churn_indicators(row, parameters: dict) -> list[tuple[str, object, object, str]]:
+    """The five churn-risk indicators of METHODOLOGY.md §16 for the month shown: (label,
+    points, full points, what they rest on)."""
+    previous, aum, outflow = row["previous_avg_aum"], row["avg_aum"], row["net_outflow"]
+    has_previous = not fmt.missing(previous) and previous > 0
+    if not has_previous:
+        drop = outflow_text = "无上月数据（或上月资产为0），不计分"
+    else:
+        change = (aum - previous) / previous
+        drop = f"较上月{'下降' if change < 0 else '增长'} {fmt.share(abs(change))}"
+        outflow_text = (f"净流出 {fmt.amount(outflow)}，占上月资产 {fmt.share(outflow / previous)}"
+                        if outflow > 0 else f"净流入 {fmt.amount(-outflow)}" if outflow < 0
+                        else "无资金净流出")
+    base = row["activity_base_transactions"]
+    activity = (f"本月 {fmt.count(row['period_transactions'])} 笔，前 "
+                f"{fmt.number(parameters.get('churn_activity_base_months'))} 个月月均 "
+                f"{fmt.scaled(base, digits=1)} 笔")
+    below = fmt.number(parameters.get("churn_low_satisfaction_below"))
+    satisfaction = (f"期末适用的满意度调查低于 {below}分" if row["low_satisfaction_points"]
+                    else f"期末适用的满意度调查不低于 {below}分（或无调查）")
+    owner = fmt.text(row["rm_status_label"])
+    return [
+        ("资产下降", row["aum_drop_points"], parameters.get("churn_aum_drop_points"), drop),
+        ("资金净流出", row["outflow_points"], parameters.get("churn_outflow_points"),
+         outflow_text),
+        ("交易活跃度下降", row["activity_drop_points"],
+         parameters.get("churn_activity_drop_points"), activity),
+        ("满意度偏低", row["low_satisfaction_points"],
+         parameters.get("churn_low_satisfaction_points"), satisfaction),
+        ("无在职客户经理", row["no_owner_points"], parameters.get("churn_no_owner_points"),
+         f"客户经理状态：{owner}"),
+    ]
+
+
+def contact_text(last, days) -> str:
+    """最近联系: the date and the days before the period end, or 从未联系."""
+    if fmt.missing(last):
+        return "从未联系（截至期末没有联系记录）"
+    return f"{fmt.day(last)}（距期末 {fmt.count(days)} 天）"
 
 
 def log_view(customer_id: str, rows: int) -> None:
@@ -143,6 +198,40 @@ st.markdown(f"**分层理由**：{row['tier_reason_zh']}")
 st.markdown(f"**象限理由**：{row['quadrant_reason_zh']}")
 st.markdown(f"**服务策略**：{row['service_strategy_zh']}")
 
+st.subheader("流失预警")
+w1, w2, w3, w4 = st.columns(4)
+w1.metric("流失风险评分", f"{fmt.scaled(row['churn_risk_score'])}分",
+          help="五项指标得分之和（0–100分）")
+w2.metric("流失风险等级", fmt.text(row["churn_risk_band_label"]))
+w3.metric("上月月日均金融资产", fmt.amount(row["previous_avg_aum"]) or "无上月数据")
+w4.metric("本月资金净流出", fmt.amount(row["net_outflow"]),
+          help="客户主动发起的活期、定期存款转出 − 转入（负数为净流入）")
+indicators = churn_indicators(row, parameters)
+points = Table().text("指标", [i[0] for i in indicators] + ["合计（流失风险评分）"])
+points.number("得分", [i[1] for i in indicators] + [row["churn_risk_score"]], "分", digits=2)
+points.number("满分", [i[2] for i in indicators] + [sum_or_none(i[2] for i in indicators)],
+              "分", digits=0)
+points.text("依据", [i[3] for i in indicators] + [
+    f"流失风险{fmt.text(row['churn_risk_band_label'])}（≥ "
+    f"{fmt.number(parameters.get('churn_band_high_min_score'))}分为高，≥ "
+    f"{fmt.number(parameters.get('churn_band_medium_min_score'))}分为中）"])
+points.show()
+st.markdown(f"**最近联系**：{contact_text(row['last_contact_date'], row['days_since_contact'])}")
+
+st.subheader("推荐产品（交叉销售）")
+if recommendations is None or recommendations.empty:
+    st.info("本期没有推荐产品（同类客户中持有较多的产品该客户均已持有，或客户已流失）。")
+else:
+    offers = Table().count("推荐顺序", recommendations["recommendation_rank"], unit="位")
+    offers.text("产品类别", recommendations["family_label"])
+    offers.share("同类客户持有率", recommendations["peer_holding_rate"])
+    offers.show()
+st.caption("同类客户 = 同一期间、同一市场、同一评定分层的全行客户。推荐该客户期末尚未持有、"
+           "且同类客户持有率 "
+           f"≥ {fmt.share(parameters.get('cross_sell_min_holding_rate'), digits=0) or '—'}"
+           "的产品类别，按持有的同类客户数从多到少，最多 "
+           f"{fmt.number(parameters.get('cross_sell_max_products'))} 项；流失客户不推荐。")
+
 st.subheader("贡献度构成")
 parts = {
     "贷款内部转移净收入": row["loan_ftp_income"], "存款内部转移净收入": row["deposit_ftp_income"],
@@ -178,3 +267,12 @@ values.money("利润贡献度", history["contribution"])
 values.number("银行价值得分", history["bank_value_score"], "分")
 values.text("生命周期", history["lifecycle_label"]).text("象限理由", history["quadrant_reason_zh"])
 values.show()
+st.subheader("各月流失风险与联系")
+risks = Table().text("期间", months)
+risks.number("流失风险评分", history["churn_risk_score"], "分", digits=2)
+risks.text("流失风险等级", history["churn_risk_band_label"])
+risks.money_group({"上月月日均金融资产": history["previous_avg_aum"],
+                   "资金净流出": history["net_outflow"]})
+risks.text("最近联系日期", [fmt.day(d) or "从未联系" for d in history["last_contact_date"]])
+risks.number("距上次联系", history["days_since_contact"], "天", digits=0, empty="—")
+risks.show()
