@@ -142,7 +142,7 @@ def churn_bands(df: pd.DataFrame) -> alt.Chart:
         tooltip=[alt.Tooltip("group:N", title="市场·评定分层"),
                  alt.Tooltip("band_label:N", title="流失风险"),
                  alt.Tooltip("customers:Q", title="客户数（户）")],
-    ).properties(title="各分层流失风险客户数（户）", height=28 * len(order) + 90)
+    ).properties(title="各分层流失风险客户数（户）", height=alt.Step(24))
 
 
 def lost_share_trend(df: pd.DataFrame, horizon: str) -> alt.Chart:
@@ -151,14 +151,14 @@ def lost_share_trend(df: pd.DataFrame, horizon: str) -> alt.Chart:
     data = df.assign(month=df["period_month"].map(lambda d: f"{d:%Y-%m}"))
     return alt.Chart(data).mark_line(point=True).encode(
         x=alt.X("month:O", title="预警期间", axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("lost_share:Q", title=f"{horizon}内流失占比（%）", axis=alt.Axis(format="%")),
+        y=alt.Y("lost_share:Q", title="流失占比（%）", axis=alt.Axis(format="%")),
         color=_band_colour(data, "预警时流失风险"),
         tooltip=[alt.Tooltip("month:O", title="预警期间"),
                  alt.Tooltip("band_label:N", title="流失风险"),
                  alt.Tooltip("flagged_customers:Q", title="预警客户（户）"),
                  alt.Tooltip("lost_customers:Q", title="流失客户（户）"),
                  alt.Tooltip("lost_share:Q", title="流失占比", format=".1%")],
-    ).properties(title=f"各风险等级客户{horizon}内流失占比（%）", height=300)
+    ).properties(title=f"各风险等级客户{horizon}内流失占比（%，观察期已满的月份）", height=380)
 
 
 def rm_books(mix: pd.DataFrame) -> alt.Chart:

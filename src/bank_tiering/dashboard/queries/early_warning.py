@@ -79,8 +79,8 @@ def backtest_trend(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters) -> 
         con, scope,
         f"""
         select period_month, churn_risk_band, max(churn_risk_band_label_zh) as band_label,
-            sum(flagged_customers) as flagged_customers,
-            sum(lost_customers) as lost_customers,
+            cast(sum(flagged_customers) as bigint) as flagged_customers,
+            cast(sum(lost_customers) as bigint) as lost_customers,
             cast(sum(lost_customers) as double) / sum(flagged_customers) as lost_share
         from backtest
         where period_month <= $period and is_horizon_complete and {markets}
@@ -103,10 +103,10 @@ def list_outcomes(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters,
     return frame(
         con, scope,
         f"""
-        select list_code, count(*) as branches, sum(entries) as entries,
-            sum(contacted_entries) as contacted_entries,
-            sum(retained_entries) as retained_entries,
-            sum(retained_contacted_entries) as retained_contacted_entries,
+        select list_code, count(*) as branches, cast(sum(entries) as bigint) as entries,
+            cast(sum(contacted_entries) as bigint) as contacted_entries,
+            cast(sum(retained_entries) as bigint) as retained_entries,
+            cast(sum(retained_contacted_entries) as bigint) as retained_contacted_entries,
             bool_and(is_horizon_complete) as is_horizon_complete
         from outcomes
         where {f.where(market=False)} and list_code = $list_code

@@ -78,7 +78,6 @@ def backtest_section(backtest, trend, horizon: str) -> None:
         if not backtest["is_horizon_complete"].all():
             st.caption(f"观察期未满：所选期间之后还没有满{horizon}的数据，流失客户数和流失占比显示"
                        "为“—”，待后续月份发布后补齐。")
-    st.markdown(f"**各风险等级{horizon}内流失占比（观察期已满的月份）**")
     if trend.empty:
         st.info(f"至所选期间尚无观察期已满的月份（需预警月之后满{horizon}的数据），暂无流失占比趋势。")
     else:
