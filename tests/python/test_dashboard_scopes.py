@@ -9,9 +9,15 @@
   while the bank scope gets something from each (so the empty results are the scope's).
 * Bank scope: the flows (with their split), Pareto, profile and trend figures computed from
   the customer-months equal the marts'. Branch and RM scopes: totals, worklists, books,
-  profiles (adding up to each tier), the customer picker and a customer's months are the
-  scope's rows only, each at its own month; downloads hold only the scope's rows.
-* The pages, signed in as an RM, a branch user and an RM without customers (AppTest).
+  profiles (adding up to each tier), churn-risk bands, cross-sell recommendations, the
+  customer picker and a customer's months are the scope's rows only, each at its own month;
+  downloads hold only the scope's rows. The worklist outcomes are per branch (a branch user
+  the own branch's, an RM none) and the early-warning back-test bank-wide (the bank scope
+  only).
+* The pages, signed in as an RM, a branch user and an RM without customers (AppTest): 流失预警
+  and the worklist page without the back-test or outcomes where the scope may not see
+  them; a ``?customer=`` link to another branch's customer draws none of the customer
+  page's parts.
 """
 
 from __future__ import annotations
@@ -42,6 +48,10 @@ from bank_tiering.dashboard.pages import PAGES
 from bank_tiering.dashboard.queries import QUERY_MODULES, UNSCOPED, Filters
 from bank_tiering.dashboard.worklists import list_spec, worklist_columns
 
+BACKTEST_REFUSED_ZH = ("预警回测为全行口径（全行各机构的重点分层客户），仅总行用户可见；"
+                       "机构和客户经理用户可查看上方的风险分布和预警清单。")
+OUTCOMES_REFUSED_ZH = "清单成效按机构统计（不按客户经理）：客户经理用户不显示。"
+
 APP = Path(fmt.__file__).with_name("app.py")
 LATEST = date(2025, 2, 1)
 PASSWORD = "Sc0pe-Test-Passw0rd"
@@ -68,8 +78,16 @@ CALLS: dict[str, Callable] = {
     "rm_book_mix": lambda con, s: queries.rm_book_mix(con, s, Filters(LATEST)),
     "find_customers": lambda con, s: queries.find_customers(con, s, Filters(LATEST), "c00"),
     "customer_history": lambda con, s: queries.customer_history(con, s, _TOP[0]),
+    "cross_sell_recommendations": lambda con, s: queries.cross_sell_recommendations(
+        con, s, _TOP[1], LATEST),
+    "churn_bands": lambda con, s: queries.churn_bands(con, s, Filters(LATEST)),
+    "backtest": lambda con, s: queries.backtest(con, s, Filters(LATEST)),
+    "backtest_trend": lambda con, s: queries.backtest_trend(con, s, Filters(LATEST)),
+    "list_outcomes": lambda con, s: queries.list_outcomes(con, s, Filters(LATEST), "handover"),
 }
-_TOP: list[str] = []  # the bank's top contributor, set by the fixture below
+#: the bank's top contributor and the first customer with a recommendation in LATEST, set by
+#: the fixture below
+_TOP: list[str] = []
 
 
 def _query_functions() -> dict[str, Callable]:
@@ -95,11 +113,15 @@ def _nothing(result: object) -> bool:
 
 
 @pytest.fixture(scope="module")
-def con(served: Served):
-    with duckdb.connect(str(served.serving_path), read_only=True) as connection:
+def con(served_complete: Path):
+    """The served sample with complete outcomes of December and January (conftest), so the
+    back-test's trend has months for the bank scope to get."""
+    with duckdb.connect(str(served_complete), read_only=True) as connection:
         _TOP[:] = [connection.execute(
             "select customer_id from marts.fct_customer_segment where period_month = ? "
-            "order by contribution desc, customer_id limit 1", [LATEST]).fetchone()[0]]
+            "order by contribution desc, customer_id limit 1", [LATEST]).fetchone()[0],
+            connection.execute("select min(customer_id) from marts.mart_cross_sell where "
+                               "period_month = ?", [LATEST]).fetchone()[0]]
         yield connection
 
 
@@ -128,7 +150,8 @@ def rm_case(con) -> dict:
 # --------------------------------------------------------------------------------------
 
 
-MART_NAME = re.compile(r"marts\.|\b(SEGMENT|WORKLIST|CONTRIBUTION|MANAGERS)\b")
+MART_NAME = re.compile(
+    r"marts\.|\b(SEGMENT|WORKLIST|CONTRIBUTION|MANAGERS|CROSS_SELL|OUTCOMES|BACKTEST)\b")
 
 
 def test_no_query_module_names_a_mart() -> None:
@@ -351,6 +374,140 @@ def test_rm_scope_is_the_book_of_each_month(con, rm_case: dict) -> None:
         assert set(history["rm_id"]) == {rm}
 
 
+def _scopes(rm_case: dict) -> list[tuple[Scope, str, list]]:
+    """The three scopes of rm_case with the predicate that says who is theirs."""
+    return [(Scope.bank(), "true", []),
+            (Scope.branch(rm_case["branch"]), "branch_id = ?", [rm_case["branch"]]),
+            (Scope.rm(rm_case["rm"]), "rm_id = ?", [rm_case["rm"]])]
+
+
+def test_churn_bands_are_the_scopes_customers_each_at_its_month(con, rm_case: dict) -> None:
+    for period in (LATEST, date(2025, 1, 1)):
+        for scope, where, params in _scopes(rm_case):
+            expected = {tuple(r[:3]): r[3] for r in con.execute(
+                "select market_class, tier_code, churn_risk_band, count(*) from "
+                f"marts.fct_customer_segment where period_month = ? and {where} group by all",
+                [period, *params]).fetchall()}
+            bands = queries.churn_bands(con, scope, Filters(period))
+            got = {(r.market_class, r.tier_code, r.churn_risk_band): r.customers
+                   for r in bands.itertuples()}
+            assert got == expected and got, (scope, period)
+
+
+def test_outcomes_are_per_branch_and_no_rm_sees_them(con, rm_case: dict) -> None:
+    """mart_worklist_outcomes is per branch: the bank sums every branch, a branch user gets
+    the own branch's row (never another's, whatever the filter says), an RM nothing — not
+    even for a list with the RM's own customers on it."""
+    january = date(2025, 1, 1)  # complete in served_complete
+    code, branch = con.execute(
+        "select list_code, branch_id from marts.mart_worklist_outcomes as o where "
+        "period_month = ? and exists (select 1 from marts.mart_worklist_outcomes as p where "
+        "p.period_month = o.period_month and p.list_code = o.list_code and "
+        "p.branch_id != o.branch_id) order by entries desc, 1, 2 limit 1", [january]).fetchone()
+    columns = ["entries", "contacted_entries", "retained_entries", "retained_contacted_entries"]
+    total = con.execute(f"select {', '.join(f'sum({c})' for c in columns)}, count(*) from "
+                        "marts.mart_worklist_outcomes where period_month = ? and list_code = ?",
+                        [january, code]).fetchone()
+    own = con.execute(f"select {', '.join(columns)} from marts.mart_worklist_outcomes where "
+                      "period_month = ? and list_code = ? and branch_id = ?",
+                      [january, code, branch]).fetchone()
+    bank = queries.list_outcomes(con, Scope.bank(), Filters(january), code)
+    assert [int(bank[c].iloc[0]) for c in columns] == [int(v) for v in total[:4]]
+    assert bank["branches"].iloc[0] == total[4] > 1 and bank["is_horizon_complete"].iloc[0]
+    mine = queries.list_outcomes(con, Scope.branch(branch), Filters(january), code)
+    assert [int(mine[c].iloc[0]) for c in columns] == list(own) and mine["branches"].iloc[0] == 1
+    other = con.execute("select min(branch_id) from marts.mart_worklist_outcomes where "
+                        "period_month = ? and list_code = ? and branch_id != ?",
+                        [january, code, branch]).fetchone()[0]
+    assert queries.list_outcomes(con, Scope.branch(branch), Filters(january, branch=other),
+                                 code).empty
+    assert not queries.list_outcomes(con, Scope.bank(), Filters(january, branch=other),
+                                     code).empty
+    owner = con.execute("select min(rm_id) from marts.mart_rm_worklist where period_month = ? "
+                        "and list_code = ? and rm_id is not null", [january, code]).fetchone()[0]
+    assert owner is not None
+    assert queries.list_outcomes(con, Scope.rm(owner), Filters(january), code).empty
+    # February: entries, but no outcome yet (the horizon is not complete)
+    february = queries.list_outcomes(con, Scope.bank(), Filters(LATEST), "handover")
+    assert february["entries"].iloc[0] > 0 and not february["is_horizon_complete"].iloc[0]
+    assert february["contacted_entries"].isna().all()
+
+
+def test_the_backtest_is_the_bank_scopes_only(con, rm_case: dict) -> None:
+    """The back-test is bank-wide per market and band: the bank scope gets the mart's rows
+    and the lost share by band over the complete months; a branch or an RM gets nothing."""
+    mart = con.execute("select market_class, churn_risk_band, flagged_customers, "
+                       "lost_customers, lost_share, is_horizon_complete from "
+                       "marts.mart_early_warning_backtest where period_month = ?",
+                       [LATEST]).fetchall()
+    bank = queries.backtest(con, Scope.bank(), Filters(LATEST))
+    got = [(r.market_class, r.churn_risk_band, r.flagged_customers,
+            None if pd.isna(r.lost_customers) else r.lost_customers,
+            None if pd.isna(r.lost_share) else r.lost_share, r.is_horizon_complete)
+           for r in bank.itertuples()]
+    assert sorted(got) == sorted(mart) and len(mart) > 0
+    assert not any(r[5] for r in mart), "February's horizon is not complete"
+    for market in (None, "retail"):
+        f = Filters(LATEST, market=market)
+        where = "" if market is None else "and market_class = 'retail'"
+        expected = {(m, b): (int(n), int(lost)) for m, b, n, lost in con.execute(
+            "select period_month, churn_risk_band, sum(flagged_customers), sum(lost_customers) "
+            "from marts.mart_early_warning_backtest where is_horizon_complete and "
+            f"period_month <= ? {where} group by all", [LATEST]).fetchall()}
+        trend = queries.backtest_trend(con, Scope.bank(), f)
+        assert {(r.period_month, r.churn_risk_band): (r.flagged_customers, r.lost_customers)
+                for r in trend.itertuples()} == expected and len(expected) > 1
+        for r in trend.itertuples():
+            assert r.lost_share == pytest.approx(r.lost_customers / r.flagged_customers)
+    for scope, _, _ in _scopes(rm_case)[1:]:
+        assert queries.backtest(con, scope, Filters(LATEST)).empty, scope
+        assert queries.backtest_trend(con, scope, Filters(LATEST)).empty, scope
+
+
+def test_cross_sell_is_the_scopes_customer_months_only(con) -> None:
+    # a branch whose recommendations in LATEST go to customers of two RMs or more, and one
+    # of those RMs
+    branch, rm = con.execute(
+        "select branch_id, min(rm_id) from marts.mart_cross_sell where period_month = ? "
+        "group by 1 having count(distinct coalesce(rm_id, '-')) > 1 order by 1 limit 1",
+        [LATEST]).fetchone()
+
+    def mart(customer: str, period: date = LATEST) -> list[tuple]:
+        return con.execute("select recommendation_rank, product_family, "
+                           "product_family_label_zh, peer_holding_rate from marts.mart_cross_sell "
+                           "where customer_id = ? and period_month = ? order by 1",
+                           [customer, period]).fetchall()
+
+    def shown(scope: Scope, customer: str, period: date = LATEST) -> list[tuple]:
+        df = queries.cross_sell_recommendations(con, scope, customer, period)
+        return [tuple(r) for r in df[["recommendation_rank", "product_family", "family_label",
+                                      "peer_holding_rate"]].itertuples(index=False)]
+
+    def one(where: str, params: list) -> str:
+        found = con.execute("select min(customer_id) from marts.mart_cross_sell where "
+                            f"period_month = ? and {where}", [LATEST, *params]).fetchone()[0]
+        assert found is not None, where
+        return found
+
+    foreign = one("branch_id != ?", [branch])
+    in_branch_other_rm = one("branch_id = ? and rm_id is distinct from ?", [branch, rm])
+    own = one("rm_id = ?", [rm])
+    assert shown(Scope.bank(), foreign) == mart(foreign) != []
+    assert shown(Scope.branch(branch), foreign) == []
+    assert shown(Scope.branch(branch), in_branch_other_rm) == mart(in_branch_other_rm)
+    assert shown(Scope.rm(rm), in_branch_other_rm) == []
+    assert shown(Scope.rm(rm), own) == mart(own) != []
+    assert queries.customer_history(con, Scope.branch(branch), foreign).empty
+    earlier = con.execute(
+        "select c.customer_id, c.period_month from marts.mart_cross_sell as c where c.rm_id = ? "
+        "and c.period_month < ? and exists (select 1 from marts.fct_customer_segment as s "
+        "where s.customer_id = c.customer_id and s.period_month = ? and s.rm_id is distinct "
+        "from ?) order by 1, 2 limit 1", [rm, LATEST, LATEST, rm]).fetchone()
+    if earlier:  # owned then, not now: the recommendations of the month in the book only
+        assert shown(Scope.rm(rm), *earlier) == mart(*earlier) != []
+        assert shown(Scope.rm(rm), earlier[0]) == []
+
+
 def test_downloads_hold_the_scope_only_as_csv_and_excel(con, tmp_path: Path,
                                                        served: Served) -> None:
     list_code, rm = con.execute(
@@ -435,6 +592,19 @@ def _page(at: AppTest, page: str) -> AppTest:
     return at
 
 
+def _bands_shown_are(at: AppTest, served: Served, where: str, params: list) -> None:
+    """The 流失预警 page's band metrics are the scope's customers of LATEST per band."""
+    expected = dict(served.query(
+        "select l.label_zh || '风险客户', count(s.customer_id) from parameters.code_labels as l "
+        "left join marts.fct_customer_segment as s on s.churn_risk_band = l.code and "
+        f"s.period_month = ? and {where} where l.code_set = 'churn_risk_band' group by 1",
+        [LATEST, *params]))
+    metrics = {m.label: m.value for m in at.metric}
+    assert {k: metrics[k] for k in expected} == {k: f"{fmt.count(v)}户"
+                                                for k, v in expected.items()}
+    assert sum(expected.values()) > 0
+
+
 def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Path,
                                   monkeypatch, rm_case: dict) -> None:
     rm = rm_case["rm"]
@@ -450,18 +620,26 @@ def test_an_rm_sees_only_the_book(served: Served, users_file: Path, tmp_path: Pa
     assert {m.label: m.value for m in at.metric}["名下客户数"] == f"{fmt.count(n)}户"
     assert len(at.table[0].value) == n
     _page(at, "worklist")
-    for label, value in ((m.label, m.value) for m in at.metric):
-        code = next(c for c, lab in served.query(
-            "select code, label_zh from parameters.code_labels where code_set = 'worklist'")
-            if lab == label)
+    lists = dict(served.query("select label_zh, code from parameters.code_labels "
+                              "where code_set = 'worklist'"))
+    metrics = {m.label: m.value for m in at.metric}
+    assert set(metrics) == set(lists)  # the list sizes; no outcome figure for an RM
+    for label, value in metrics.items():
         expected = served.query(
             "select count(*) from marts.mart_rm_worklist where period_month = ? and "
-            "list_code = ? and rm_id = ?", [LATEST, code, rm])[0][0]
+            "list_code = ? and rm_id = ?", [LATEST, lists[label], rm])[0][0]
         assert value == f"{fmt.count(expected)}户", label
+    assert OUTCOMES_REFUSED_ZH in [c.value for c in at.caption]
+    _page(at, "early_warning")
+    _bands_shown_are(at, served, "rm_id = ?", [rm])
+    assert BACKTEST_REFUSED_ZH in [i.value for i in at.info]
+    assert not any("预警客户（户）" in t.value.columns for t in at.table)
+    assert len(at.get("vega_lite_chart")) == 1  # the bands' chart; no back-test trend
     _page(at, "customer")  # the deep link (?customer=) of another RM's customer
     assert at.text_input[0].value == rm_case["other"]
     assert at.error[0].value.startswith("无权查看该客户")
     assert not at.metric and not at.table and not at.subheader
+    assert not any("最近联系" in m.value for m in at.markdown)
     events = [json.loads(line) for line in (tmp_path / "access.jsonl").read_text().splitlines()]
     assert [(e["action"], e["username"]) for e in events] == [
         ("sign_in", "rm.user"), ("customer_refused", "rm.user")]
@@ -481,13 +659,46 @@ def test_a_branch_user_sees_only_the_branch(served: Served, users_file: Path,
     books = at.table[0].value
     assert sum(int(v.replace(",", "")) for v in books["客户数（户）"]) == n
     assert any(rm_case["rm"] in v for v in books["客户经理"])
+    _page(at, "worklist")
+    next(b for b in at.selectbox if b.key == "worklist_list").set_value("handover").run()
+    entries = served.query("select entries from marts.mart_worklist_outcomes where "
+                           "period_month = ? and list_code = 'handover' and branch_id = ?",
+                           [LATEST, branch])
+    assert {m.label: m.value for m in at.metric}["入选客户"] == (
+        f"{fmt.count(entries[0][0])}户" if entries else None)
+    _page(at, "early_warning")
+    _bands_shown_are(at, served, "branch_id = ?", [branch])
+    assert BACKTEST_REFUSED_ZH in [i.value for i in at.info]
+    assert not any("预警客户（户）" in t.value.columns for t in at.table)
     _page(at, "customer")
     at.text_input[0].input(rm_case["other"]).run()  # same branch, another RM: visible
     assert not at.error and at.metric
+    assert any(s.value == "推荐产品（交叉销售）" for s in at.subheader)
     foreign, = served.query("select customer_id from marts.fct_customer_segment "
                                       "where branch_id != ? limit 1", [branch])[0]
     at.text_input[0].input(foreign).run()
     assert at.error[0].value.startswith("无权查看该客户") and not at.metric
+
+
+def test_a_link_to_another_branchs_customer_shows_nothing_of_it(
+        served: Served, users_file: Path, tmp_path: Path, monkeypatch, rm_case: dict) -> None:
+    """?customer= of a customer of another branch who has recommendations, churn points and
+    contacts: refused, and none of the customer page's parts is drawn (§15)."""
+    foreign, = served.query(
+        "select min(c.customer_id) from marts.mart_cross_sell as c join "
+        "marts.fct_customer_segment as s using (customer_id, period_month) where "
+        "c.period_month = ? and c.branch_id != ? and s.last_contact_date is not null",
+        [LATEST, rm_case["branch"]])[0]
+    assert foreign is not None
+    at = _signed_in(served, users_file, tmp_path, monkeypatch, "branch.user", customer=foreign)
+    _page(at, "customer")
+    assert at.text_input[0].value == foreign
+    assert at.error[0].value.startswith("无权查看该客户")
+    assert not at.metric and not at.table and not at.subheader
+    assert not [m.value for m in at.markdown if "最近联系" in m.value or "客户经理" in m.value]
+    events = [json.loads(line) for line in (tmp_path / "access.jsonl").read_text().splitlines()]
+    assert [(e["action"], e.get("customer_id"), e.get("rows")) for e in events][-1] == (
+        "customer_refused", foreign, 0)
 
 
 def test_an_empty_scope_shows_no_figure_on_any_page(served: Served, users_file: Path,
