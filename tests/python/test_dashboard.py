@@ -65,6 +65,11 @@ def _one(path: Path, sql: str, params: list | None = None):
         return con.execute(sql, params or []).fetchone()
 
 
+def _all(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    with duckdb.connect(str(path), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
 def _warnings(at: AppTest) -> list[str]:
     """The page's warnings, without the banner of local analysis mode."""
     return [w.value for w in at.warning if "单机分析模式" not in w.value]
@@ -72,6 +77,12 @@ def _warnings(at: AppTest) -> list[str]:
 
 def _table(at: AppTest, index: int = 0):
     return at.table[index].value
+
+
+def _table_with(at: AppTest, heading: str):
+    """The first table with a column ``heading`` (or ``heading（unit）``)."""
+    return next(t.value for t in at.table if any(
+        c == heading or c.startswith(f"{heading}（") for c in t.value.columns))
 
 
 MONEY = {"元": 1.0, "万元": 1e4, "亿元": 1e8}
@@ -386,6 +397,13 @@ def test_pareto_says_that_losses_pull_the_net_total_down(
 # --------------------------------------------------------------------------------------
 
 
+def _list_metrics(at: AppTest) -> dict[str, int]:
+    """The worklist page's list sizes: its metrics named after a list of its picker (the
+    outcome figures of the chosen list aside)."""
+    labels = set(next(s for s in at.selectbox if s.key == "worklist_list").options)
+    return {k: _count(v) for k, v in _metrics(at).items() if k in labels}
+
+
 def _worklist_sizes(sample: Served, where: str = "", params: tuple = ()) -> dict[str, int]:
     """Customers per list label of mart_rm_worklist at LATEST (every list, 0 when empty)."""
     return dict(sample.query(
@@ -400,12 +418,12 @@ def test_worklist_counts_equal_the_mart_and_follow_the_filters(
     at = _app(sample.serving_path, monkeypatch, "worklist")
     every = _worklist_sizes(sample)
     assert len(every) >= 6 and sum(every.values()) > 0  # §11's five lists and §14's handover
-    assert {k: _count(v) for k, v in _metrics(at).items()} == every
+    assert _list_metrics(at) == every
 
     retail = _worklist_sizes(sample, "and w.market_class = 'retail'")
     assert retail != every  # the sample has corporate rows too: the filter must matter
     _select(at, "市场", "retail")
-    assert {k: _count(v) for k, v in _metrics(at).items()} == retail
+    assert _list_metrics(at) == retail
 
     branch, = sample.query("select branch_id from marts.mart_rm_worklist where period_month = ? "
                            "and market_class = 'retail' and list_code = 'near_upgrade' "
@@ -414,7 +432,7 @@ def test_worklist_counts_equal_the_mart_and_follow_the_filters(
     in_branch = _worklist_sizes(sample, "and w.market_class = 'retail' and w.branch_id = ?",
                                 (branch,))
     assert in_branch != retail
-    assert {k: _count(v) for k, v in _metrics(at).items()} == in_branch
+    assert _list_metrics(at) == in_branch
     assert set(_table(at, 0)["机构"]) == {branch}
 
 
@@ -451,8 +469,15 @@ def test_worklist_rows_equal_the_mart_with_priority_per_branch(
             _same_money(table, spec.reference, [r[4] for r in expected])
             _same_money(table, spec.gap, [r[5] for r in expected])
         else:
-            assert list(table[f"{spec.gap}（天）"]) == [
-                fmt.scaled(r[5], digits=0) for r in expected], code
+            unit, digits = {"days": ("天", 0), "score": ("分", 2)}[spec.unit]
+            assert list(table[f"{spec.reference}（{unit}）"]) == [
+                fmt.scaled(r[4], digits=digits) for r in expected], code
+            if spec.gap:
+                assert list(table[f"{spec.gap}（{unit}）"]) == [
+                    fmt.scaled(r[5], digits=digits, empty=spec.gap_empty)
+                    for r in expected], code
+            else:  # no gap column (流失高风险客户: the score is the reference)
+                assert all(r[5] is None for r in expected), code
         if "本月后剩余保级（个月）" in table.columns:
             assert list(table["连续低于分层线（个月）"]) == [fmt.count(r[6]) or "—"
                                                            for r in expected]
@@ -517,7 +542,7 @@ def _history_matches_the_mart(at: AppTest, sample: Served, customer_id: str) -> 
         "tier_reason_zh, value_quadrant_label_zh, quadrant_reason_zh, avg_aum, contribution "
         "from marts.fct_customer_segment where customer_id = ? order by period_month",
         [customer_id])
-    tiers, values = _table(at, 1), _table(at, 2)
+    tiers, values = _table_with(at, "服务等级依据"), _table_with(at, "象限理由")
     assert list(tiers["期间"]) == list(values["期间"]) == [r[0] for r in rows]
     assert list(tiers["评定分层"]) == [r[1] for r in rows]
     assert list(tiers["服务等级"]) == [r[2] for r in rows]
@@ -555,7 +580,7 @@ def test_customer_page_defaults_to_the_top_contributor(sample: Served,
         "left join marts.dim_relationship_manager as m using (rm_id) "
         "where s.customer_id = ? and s.period_month = ?", [top, LATEST])[0]
     assert f"**客户经理**：{fmt.owner(rm, name)}" + (f" · {status}" if rm else "") in markdown
-    breakdown = _table(at, 0)
+    breakdown = _table_with(at, "项目")
     assert breakdown["项目"].iloc[-1] == "利润贡献度"
     factor, amounts = _money(breakdown, "金额")
     assert abs(amounts[-1] - float(contribution)) <= 0.0051 * factor
@@ -655,6 +680,264 @@ def test_customer_link_opens_that_customer(sample: Served,
     at.switch_page("views/customer.py").run()
     assert not at.exception, at.exception
     assert at.text_input[0].value == customer
+
+
+def test_customer_page_shows_the_churn_points_the_last_contact_and_the_recommendations(
+        sample: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    """§16's points of each indicator with the score and band, net outflow and last
+    month's AUM, §18's last contact and §17's recommendations equal the marts; a customer
+    never contacted reads 从未联系, one without recommendations says so."""
+    customer, = sample.query(
+        "select s.customer_id from marts.fct_customer_segment as s where s.period_month = ? "
+        "and s.last_contact_date is not null and s.previous_avg_aum > 0 and exists (select 1 "
+        "from marts.mart_cross_sell as c where c.customer_id = s.customer_id and "
+        "c.period_month = s.period_month) order by s.churn_risk_score desc, s.customer_id "
+        "limit 1", [LATEST])[0]
+    (score, band, previous, outflow, last, days, *points), = sample.query(
+        "select churn_risk_score, churn_risk_band_label_zh, previous_avg_aum, net_outflow, "
+        "last_contact_date, days_since_contact, aum_drop_points, outflow_points, "
+        "activity_drop_points, low_satisfaction_points, no_owner_points "
+        "from marts.fct_customer_segment where customer_id = ? and period_month = ?",
+        [customer, LATEST])
+    assert score > 0, "the sample's customer has points"
+    at = _customer(sample, monkeypatch, customer)
+    metrics = _metrics(at)
+    assert metrics["流失风险评分"] == f"{fmt.scaled(score)}分"
+    assert metrics["流失风险等级"] == band
+    assert metrics["上月月日均金融资产"] == fmt.amount(previous)
+    assert metrics["本月资金净流出"] == fmt.amount(outflow)
+    table = _table_with(at, "指标")
+    assert list(table["指标"]) == ["资产下降", "资金净流出", "交易活跃度下降", "满意度偏低",
+                                 "无在职客户经理", "合计（流失风险评分）"]
+    assert list(table["得分（分）"]) == [fmt.scaled(v) for v in (*points, score)]
+    full = [float(v) for (v,) in sample.query(
+        "select parameter_value from parameters.scalar_parameters where branch_id = '*' and "
+        "parameter_name in ('churn_aum_drop_points', 'churn_outflow_points', "
+        "'churn_activity_drop_points', 'churn_low_satisfaction_points', "
+        "'churn_no_owner_points') order by case parameter_name when 'churn_aum_drop_points' "
+        "then 1 when 'churn_outflow_points' then 2 when 'churn_activity_drop_points' then 3 "
+        "when 'churn_low_satisfaction_points' then 4 else 5 end")]
+    assert list(table["满分（分）"]) == [fmt.scaled(v, digits=0) for v in (*full, sum(full))]
+    assert sum(float(v) for v in table["得分（分）"][:5]) == pytest.approx(float(score), abs=0.011)
+    markdown = [m.value for m in at.markdown]
+    assert f"**最近联系**：{last:%Y年%m月%d日}（距期末 {days} 天）" in markdown
+    offers = _table_with(at, "推荐顺序")
+    expected = sample.query(
+        "select recommendation_rank, product_family_label_zh, peer_holding_rate from "
+        "marts.mart_cross_sell where customer_id = ? and period_month = ? order by 1",
+        [customer, LATEST])
+    assert list(zip(_counts(offers["推荐顺序（位）"]), offers["产品类别"],
+                    offers["同类客户持有率（%）"], strict=True)) == [
+        (r, label, fmt.scaled(rate * 100, digits=1)) for r, label, rate in expected]
+    months = _table_with(at, "流失风险评分")
+    history = sample.query(
+        "select churn_risk_score, churn_risk_band_label_zh, days_since_contact from "
+        "marts.fct_customer_segment where customer_id = ? order by period_month", [customer])
+    assert list(months["流失风险评分（分）"]) == [fmt.scaled(r[0]) for r in history]
+    assert list(months["流失风险等级"]) == [r[1] for r in history]
+    assert list(months["距上次联系（天）"]) == [fmt.scaled(r[2], digits=0) for r in history]
+
+    never, = sample.query(
+        "select s.customer_id from marts.fct_customer_segment as s where s.period_month = ? "
+        "and s.last_contact_date is null and not exists (select 1 from marts.mart_cross_sell "
+        "as c where c.customer_id = s.customer_id and c.period_month = s.period_month) "
+        "order by s.customer_id limit 1", [LATEST])[0]
+    at.text_input[0].input(never).run()
+    assert not at.exception, at.exception
+    assert "**最近联系**：从未联系（截至期末没有联系记录）" in [m.value for m in at.markdown]
+    assert any(i.value.startswith("本期没有推荐产品") for i in at.info)
+    assert not any("推荐顺序（位）" in t.value.columns for t in at.table)
+
+
+# --------------------------------------------------------------------------------------
+# 流失预警
+# --------------------------------------------------------------------------------------
+
+
+WARNING_LISTS = ("large_outflow", "churn_risk", "win_back")
+
+
+def _chart_data(at: AppTest, index: int):
+    """The data of the page's ``index``-th Altair chart (Arrow, as Streamlit sends it)."""
+    import pyarrow as pa
+
+    dataset, = at.get("vega_lite_chart")[index].proto.datasets
+    return pa.ipc.open_stream(dataset.data.data).read_all().to_pandas()
+
+
+def test_early_warning_bands_and_lists_equal_the_marts(
+        sample: Served, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _app(sample.serving_path, monkeypatch, "early_warning")
+    assert at.title[0].value == "流失预警"
+    bands = dict(sample.query(
+        "select l.label_zh || '风险客户', count(s.customer_id) from parameters.code_labels as l "
+        "left join marts.fct_customer_segment as s on s.churn_risk_band = l.code and "
+        "s.period_month = ? where l.code_set = 'churn_risk_band' group by 1", [LATEST]))
+    assert set(bands) == {"高风险客户", "中风险客户", "低风险客户"}
+    sizes = _worklist_sizes(sample)
+    labels = dict(sample.query("select code, label_zh from parameters.code_labels "
+                               "where code_set = 'worklist'"))
+    assert _metrics(at) == {**{k: f"{fmt.count(v)}户" for k, v in bands.items()},
+                            **{labels[c]: f"{fmt.count(sizes[labels[c]])}户"
+                               for c in WARNING_LISTS}}
+    # one line per market and assessed tier: customers per band, total, share high
+    rows = sample.query(
+        "select market_class_label_zh, tier_label_zh, "
+        "count(*) filter (where churn_risk_band = 'high'), "
+        "count(*) filter (where churn_risk_band = 'medium'), "
+        "count(*) filter (where churn_risk_band = 'low'), count(*) "
+        "from marts.fct_customer_segment where period_month = ? group by all", [LATEST])
+    table = _table_with(at, "高风险客户")
+    got = {(m, t): (_count(h), _count(me), _count(lo), _count(n), share) for m, t, h, me, lo, n,
+           share in zip(table["市场"], table["评定分层"], table["高风险客户（户）"],
+                        table["中风险客户（户）"], table["低风险客户（户）"], table["合计（户）"],
+                        table["高风险占比（%）"], strict=True)}
+    assert got == {(m, t): (h, me, lo, n, fmt.scaled(h / n * 100, digits=1))
+                   for m, t, h, me, lo, n in rows}
+    assert list(dict.fromkeys(table["市场"])) == ["个人客户市场", "公司客户市场", "机构客户市场"]
+    chart = _chart_data(at, 0)
+    assert chart.groupby("churn_risk_band")["customers"].sum().to_dict() == {
+        code: n for code, n in sample.query(
+            "select churn_risk_band, count(*) from marts.fct_customer_segment where "
+            "period_month = ? group by 1", [LATEST])}
+    # the three lists: headings, rule and rows as the mart (reference and gap with units)
+    subheaders = [h.value for h in at.subheader]
+    for code in WARNING_LISTS:
+        spec = list_spec(code)
+        n = sizes[labels[code]]
+        assert f"{labels[code]}（{n}户）" in subheaders
+        expected = sample.query(
+            "select customer_id, reference_value, gap from marts.mart_rm_worklist where "
+            "period_month = ? and list_code = ? order by branch_id, priority", [LATEST, code])
+        assert len(expected) == n
+        if not n:
+            continue
+        table = next(t.value for t in at.table if "客户号" in t.value.columns and any(
+            c.startswith(f"{spec.reference}（") for c in t.value.columns))
+        assert list(table["客户号"]) == [r[0] for r in expected], code
+        if spec.unit == "money":
+            _same_money(table, spec.reference, [r[1] for r in expected])
+            _same_money(table, spec.gap, [r[2] for r in expected])
+    assert sum(sizes[labels[c]] for c in WARNING_LISTS) > 0, "the sample has a warning row"
+    rules = [m.value for m in at.markdown if m.value.startswith("**入选条件**")]
+    assert rules[0].startswith("**入选条件**：服务等级为重点分层，本月资金净流出 ≥ "
+                               "上月月日均金融资产 × 30%，且 ≥ 10.00万元。")
+    assert "流失风险评分 ≥ 50分" in rules[1] and "前 12 个月内曾在重点分层" in rules[2]
+
+
+def test_early_warning_backtest_shows_dashes_until_the_horizon_is_complete(
+        sample: Served, served_complete: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """February's horizon is never complete in the sample: flagged customers, "—" for lost
+    and the share, 未满, a note, and no trend. With the outcomes of December and January
+    complete (served_complete): their figures as the mart, 已满, and the lost share by band
+    month by month (complete months only, summed over the markets)."""
+    at = _app(sample.serving_path, monkeypatch, "early_warning")
+    rows = sample.query(
+        "select market_class_label_zh, churn_risk_band_label_zh, flagged_customers from "
+        "marts.mart_early_warning_backtest where period_month = ?", [LATEST])
+    table = _table_with(at, "预警客户")
+    assert sorted(zip(table["市场"], table["流失风险"], _counts(table["预警客户（户）"]),
+                      strict=True)) == sorted(rows) and rows
+    assert set(table["流失客户（户）"]) == set(table["流失占比（%）"]) == {"—"}
+    assert set(table["观察期"]) == {"未满"}
+    assert any(c.value.startswith("观察期未满") for c in at.caption)
+    assert any("尚无观察期已满的月份" in i.value for i in at.info)
+    assert len(at.get("vega_lite_chart")) == 1  # the bands only
+
+    at = _app(served_complete, monkeypatch, "early_warning")
+    _select(at, "期间", date(2025, 1, 1))
+    expected = _one(served_complete, "select count(*) from marts.mart_early_warning_backtest "
+                    "where period_month = '2025-01-01' and is_horizon_complete")[0]
+    rows = {(m, b): (n, lost, fmt.scaled(share * 100, digits=1)) for m, b, n, lost, share in
+            _all(served_complete, "select market_class_label_zh, churn_risk_band_label_zh, "
+                 "flagged_customers, lost_customers, lost_share from "
+                 "marts.mart_early_warning_backtest where period_month = '2025-01-01'")}
+    table = _table_with(at, "预警客户")
+    assert len(rows) == expected > 0
+    assert {(m, b): (_count(n), _count(lost), share) for m, b, n, lost, share in zip(
+        table["市场"], table["流失风险"], table["预警客户（户）"], table["流失客户（户）"],
+        table["流失占比（%）"], strict=True)} == rows
+    assert set(table["观察期"]) == {"已满"}
+    assert not any(c.value.startswith("观察期未满") for c in at.caption)
+    trend = _chart_data(at, 1)
+    sums = _sums_by_band(served_complete, date(2025, 1, 1))
+    assert {(str(m)[:10], b): (f, lost) for m, b, f, lost in zip(
+        trend["period_month"], trend["churn_risk_band"], trend["flagged_customers"],
+        trend["lost_customers"], strict=True)} == sums
+    assert len({k[0] for k in sums}) == 2  # December and January
+    # the market filter applies (the branch filter does not: the back-test is bank-wide)
+    _select(at, "市场", "retail")
+    assert set(_table_with(at, "预警客户")["市场"]) == {"个人客户市场"}
+    trend = _chart_data(at, 1)
+    assert {(str(m)[:10], b): (f, lost) for m, b, f, lost in zip(
+        trend["period_month"], trend["churn_risk_band"], trend["flagged_customers"],
+        trend["lost_customers"], strict=True)} == _sums_by_band(
+        served_complete, date(2025, 1, 1), "and market_class = 'retail'")
+
+
+def _sums_by_band(path: Path, period: date, where: str = "") -> dict[tuple, tuple]:
+    """Flagged and lost per (month, band) of the complete months up to ``period``."""
+    return {(str(m), b): (int(f), int(lost)) for m, b, f, lost in _all(
+        path, "select period_month, churn_risk_band, sum(flagged_customers), "
+        "sum(lost_customers) from marts.mart_early_warning_backtest where is_horizon_complete "
+        f"and period_month <= ? {where} group by all", [period])}
+
+
+def test_worklist_outcomes_equal_the_mart_summed_over_the_branches(
+        served_complete: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """清单成效 of the chosen list: entries and the shares contacted, retained and retained
+    among the contacted, summed over the scope's branches (mart_worklist_outcomes); "—" and
+    a note while the horizon is not complete; the branch filter narrows, the market filter
+    cannot (the mart has no market) and says so."""
+    monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "none")
+    monkeypatch.setenv("BANK_TIERING_ACCESS_LOG", str(tmp_path / "access.jsonl"))
+    at = _app(served_complete, monkeypatch, "worklist")
+    _select(at, "期间", date(2025, 1, 1))
+    code, = _one(served_complete, "select list_code from marts.mart_worklist_outcomes where "
+                 "period_month = '2025-01-01' group by 1 order by count(*) desc, sum(entries) "
+                 "desc, 1 limit 1")
+    next(s for s in at.selectbox if s.key == "worklist_list").set_value(code).run()
+
+    def expected(where: str = "", params: tuple = ()) -> dict[str, str]:
+        n, contacted, retained, both, branches = _one(
+            served_complete, "select sum(entries), sum(contacted_entries), "
+            "sum(retained_entries), sum(retained_contacted_entries), count(*) from "
+            "marts.mart_worklist_outcomes where period_month = '2025-01-01' and list_code = ? "
+            f"{where}", [code, *params])
+
+        def ratio(part, whole) -> str:
+            return f"{fmt.share(part / whole)}（{fmt.count(part)}户）" if whole else "—"
+
+        return {"入选客户": f"{fmt.count(n)}户", "30天内已联系": ratio(contacted, n),
+                "3个月后仍保持服务等级": ratio(retained, n),
+                "已联系客户中保持服务等级": ratio(both, contacted), "branches": branches}
+
+    def shown() -> dict[str, str]:
+        return {k: v for k, v in _metrics(at).items() if k in {
+            "入选客户", "30天内已联系", "3个月后仍保持服务等级", "已联系客户中保持服务等级"}}
+
+    bank = expected()
+    assert bank.pop("branches") > 1
+    assert shown() == bank
+    assert _list_metrics(at)[at.subheader[0].value.split("（")[0]] == \
+        _count(bank["入选客户"])  # the entries are the list's rows
+    branch, = _one(served_complete, "select min(branch_id) from marts.mart_worklist_outcomes "
+                   "where period_month = '2025-01-01' and list_code = ?", [code])
+    _select(at, "机构", branch)
+    mine = expected("and branch_id = ?", (branch,))
+    assert mine.pop("branches") == 1 and shown() == mine
+    _select(at, "市场", "retail")
+    assert shown() == mine
+    assert any("不分市场" in c.value for c in at.caption)
+    _select(at, "市场", "全部市场")
+    _select(at, "机构", "全部机构")
+    _select(at, "期间", date(2025, 2, 1))  # no outcome yet
+    next(s for s in at.selectbox if s.key == "worklist_list").set_value("handover").run()
+    figures = shown()
+    n, = _one(served_complete, "select sum(entries) from marts.mart_worklist_outcomes where "
+              "period_month = '2025-02-01' and list_code = 'handover'")
+    assert figures.pop("入选客户") == f"{fmt.count(n)}户" and set(figures.values()) == {"—"}
+    assert any("观察期未满" in c.value for c in at.caption)
 
 
 # --------------------------------------------------------------------------------------
