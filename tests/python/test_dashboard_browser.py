@@ -9,7 +9,8 @@ docs/screenshots/, taken here so they always show the code they document:
   ``page.goto`` is a new Streamlit session, and the link survives the form);
 * the RM: a link to another RM's customer reads 无权查看该客户 with no amount; the overview's
   customers and AUM are the RM's book's; the worklist holds only the RM's customers; the
-  CSV download holds only them; after 退出登录 only the sign-in form is left;
+  CSV download holds only them; 流失预警 has no back-test (bank-wide: 全行口径); after 退出登录
+  only the sign-in form is left;
 * the branch user: a mistyped address opens the Chinese page 页面不存在 (never Streamlit's
   English "Page not found"); the branch filter offers the own branch only, the totals are
   the branch's;
@@ -129,6 +130,10 @@ def test_bank_user_every_page_filters_and_a_customer_link(dashboard: dict, serve
                        "where flow_type = 'ytd' and period_month = ?", [LATEST])[0]
     near_upgrade, = q("select count(*) from marts.mart_rm_worklist where "
                       "list_code = 'near_upgrade' and period_month = ?", [LATEST])[0]
+    low, = q("select count(*) from marts.fct_customer_segment where period_month = ? and "
+             "churn_risk_band = 'low'", [LATEST])[0]
+    backtest_rows, = q("select count(*) from marts.mart_early_warning_backtest where "
+                       "period_month = ?", [LATEST])[0]
     customer, override_id, reason = q(
         "select customer_id, override_id, override_reason from marts.fct_customer_segment "
         "where period_month = ? and override_id is not null and service_tier_code != tier_code "
@@ -165,6 +170,11 @@ def test_bank_user_every_page_filters_and_a_customer_link(dashboard: dict, serve
             expect(page.locator('[data-testid="stTable"]').first).to_contain_text("客户经理状态")
         if title == "趋势":
             expect(page.locator('[data-testid="stVegaLiteChart"]')).to_have_count(6)
+        if title == "流失预警":  # the bands, the warning lists and the back-test, bank-wide
+            expect(metric(page, "低风险客户")).to_have_text(f"{fmt.count(low)}户")
+            expect(page.get_by_role("heading", name="预警回测（全行口径）")).to_be_visible()
+            backtest = page.locator('[data-testid="stTable"]').filter(has_text="预警客户（户）")
+            expect(backtest.locator("tbody tr")).to_have_count(backtest_rows)
         if path != "customer":  # the customer page is shot opened by its link, below
             shoot(page, SHOTS / shot, title)
         assert wrapped_cells(page) == [], title  # no cell broken inside a word
@@ -218,6 +228,11 @@ def test_rm_sees_only_the_book_downloads_it_and_signs_out(dashboard: dict, case:
     rows = list(csv.DictReader(io.StringIO(saved.read_bytes().decode("utf-8-sig"))))
     assert {r["客户号"] for r in rows} == case["rm_list_rows"]
     assert {r["客户经理编号"] for r in rows} == {case["rm"]}
+
+    open_page(page, "流失预警")  # the back-test is bank-wide: not the RM's to see
+    expect(page.get_by_text("预警回测为全行口径").first).to_be_visible()
+    expect(page.locator('[data-testid="stTable"]').filter(has_text="预警客户（户）")
+           ).to_have_count(0)
 
     open_page(page, "我的客户")
     assert metric_value(page, "名下客户数") == f"{fmt.count(case['book'])}户"
