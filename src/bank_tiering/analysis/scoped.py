@@ -79,21 +79,14 @@ class Filters:
         return {"period": self.period, "branch": self.branch, "market": self.market}
 
 
-def _scope_predicate(scope: Scope) -> str:
+def _scope_predicate(scope: Scope, rm: str = "rm_id = $scope_rm") -> str:
+    """Who of a relation is the scope's: bank all, branch its own branch's rows, RM ``rm``
+    (the own book's rows; ``"false"`` for a mart per branch and not per RM: outcomes)."""
     if scope.kind == "bank":
         return "true"
     if scope.kind == "branch":
         return "branch_id = $scope_branch"
-    return "rm_id = $scope_rm"
-
-
-def _branch_mart_predicate(scope: Scope) -> str:
-    """A mart per branch and not per RM (outcomes): bank all, branch its own, RM nothing."""
-    if scope.kind == "bank":
-        return "true"
-    if scope.kind == "branch":
-        return "branch_id = $scope_branch"
-    return "false"
+    return rm
 
 
 def _bank_mart_predicate(scope: Scope) -> str:
@@ -134,7 +127,7 @@ cross_sell as not materialized (
     select * from {CROSS_SELL} where {where}
 ),
 outcomes as not materialized (
-    select * from {OUTCOMES} where {_branch_mart_predicate(scope)}
+    select * from {OUTCOMES} where {_scope_predicate(scope, rm="false")}
 ),
 backtest as not materialized (
     select * from {BACKTEST} where {_bank_mart_predicate(scope)}
