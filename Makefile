@@ -39,9 +39,10 @@ browser:
 dashboard: setup
 	$(BIN)/bank-tiering dashboard
 
-# docs/screenshots/: every dashboard page in Chromium, on the serving file of `make run`.
+# docs/screenshots/: every dashboard page in Chromium, taken by the browser test (on the
+# test's served sample) so that they always show the code they document.
 screenshots: setup browser
-	$(BIN)/python scripts/dashboard_screenshots.py docs/screenshots
+	$(BIN)/pytest -q tests/python/test_dashboard_browser.py
 
 # sqlfluff's dbt templater compiles every model; some resolve data-dependent SQL when
 # they compile (the scalar-parameter pivot, the balances duplicate switch, incremental

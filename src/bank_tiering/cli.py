@@ -248,8 +248,9 @@ def report(period: str, branch: str | None, out: Path) -> None:
     except (duckdb.Error, OSError) as error:
         click.echo(f"report: {type(error).__name__}: {error}", err=True)
         sys.exit(1)
-    click.echo(f"Report of {result.scope.period:%Y-%m} "
-               f"({'branch ' + result.scope.branch if result.scope.branch else 'whole bank'}) "
+    branch = result.scope.branch_id
+    click.echo(f"Report of {result.period:%Y-%m} "
+               f"({'branch ' + branch if branch else 'whole bank'}) "
                f"written to {result.path}: {len(result.sheets)} sheets "
                f"({', '.join(result.sheets)}).")
 

@@ -142,6 +142,39 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Served:
     return served
 
 
+#: The months of the served sample whose outcomes ``served_complete`` completes.
+COMPLETED_MONTHS = (date(2024, 12, 1), date(2025, 1, 1))
+
+
+@pytest.fixture(scope="session")
+def served_complete(served: Served, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A copy of the served sample's serving file whose back-test and worklist outcomes of
+    December and January have a complete horizon, with hand-set figures: the sample has 3
+    months, so m + 3 months is never loaded and all its outcomes are null (METHODOLOGY.md
+    §16, §18). The dashboard tests read it to show complete outcomes next to the
+    incomplete ones of February; the marts' own rules are tested on a generated year
+    (test_early_warning_independent.py). Lost = ⌊(flagged + 1) ÷ 3⌋, contacted = ⌊entries
+    ÷ 2⌋, retained = entries − ⌊entries ÷ 4⌋, retained among the contacted = ⌊entries ÷ 4⌋."""
+    path = tmp_path_factory.mktemp("served_complete") / "warehouse.duckdb"
+    shutil.copyfile(served.serving_path, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            """
+            update marts.mart_early_warning_backtest set is_horizon_complete = true,
+                lost_customers = (flagged_customers + 1) // 3,
+                lost_share = round(((flagged_customers + 1) // 3) / flagged_customers, 4)
+            where period_month in (?, ?)
+            """, list(COMPLETED_MONTHS))
+        con.execute(
+            """
+            update marts.mart_worklist_outcomes set is_horizon_complete = true,
+                contacted_entries = entries // 2, retained_entries = entries - entries // 4,
+                retained_contacted_entries = entries // 4
+            where period_month in (?, ?)
+            """, list(COMPLETED_MONTHS))
+    return path
+
+
 def land_balances_daily(raw: Path) -> None:
     """Re-land the balances as one file per day (INTERFACES.md §2 allows daily extracts):
     the rows of one account-month then come from many files, which DuckDB scans on

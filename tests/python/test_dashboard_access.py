@@ -20,10 +20,10 @@ from bank_tiering.access.scope import Scope
 from bank_tiering.access.users import add_user, dump_users, load_users, write_atomically
 from bank_tiering.dashboard import auth
 from bank_tiering.dashboard import formatting as fmt
+from bank_tiering.dashboard.pages import PAGES
 
 APP = Path(fmt.__file__).with_name("app.py")
 PASSWORD = "Acc3ss-Test-Passw0rd"
-PAGES = ("overview", "quadrants", "flows", "pareto", "worklist", "books", "customer")
 
 
 pytestmark = pytest.mark.usefixtures("fast_password_hashes")
@@ -171,11 +171,10 @@ def test_local_analysis_mode_says_so_on_every_page(setup: dict,
     monkeypatch.setenv("BANK_TIERING_DASHBOARD_AUTH", "none")
     setup["users"].unlink()  # not needed in this mode
     at = _new()
-    for page in PAGES:
-        if page != "overview":
-            at.switch_page(f"views/{page}.py").run()
+    for spec in PAGES:
+        at.switch_page(spec.view).run()
         assert not at.exception, at.exception
-        assert "单机分析模式" in at.warning[0].value, page
+        assert "单机分析模式" in at.warning[0].value, spec.title
         assert not at.sidebar.button  # nobody to sign out
     view, = [e for e in map(json.loads, setup["log"].read_text().splitlines())]
     assert (view["action"], view["username"], view["scope"], view["method"]) == (

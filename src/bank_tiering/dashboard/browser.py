@@ -1,7 +1,7 @@
 """Drive the dashboard in a real browser: Debian's Chromium through Python Playwright.
 
-Used by the browser test (tests/python/test_dashboard_browser.py) and by
-``scripts/dashboard_screenshots.py`` (the screenshots under docs/screenshots/).
+Used by the browser tests (tests/python/test_dashboard_browser.py, which also takes the
+screenshots under docs/screenshots/, and test_dashboard_oidc.py).
 ``playwright install`` cannot download a browser here, so Playwright drives the system
 ``/usr/bin/chromium`` (``apt-get install chromium fonts-wqy-microhei``: without the CJK
 font Chinese renders as boxes). Every wait is on an element or a server message, never
@@ -21,6 +21,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from bank_tiering.dashboard import pages
+
 log = logging.getLogger(__name__)
 
 CHROMIUM = Path(os.environ.get("BANK_TIERING_CHROMIUM", "/usr/bin/chromium"))
@@ -31,11 +33,8 @@ VIEWPORT = {"width": 1600, "height": 2600}
 #: The least height of a screenshot (the sidebar's filters and page links fit).
 MIN_SHOT_HEIGHT = 900
 #: (url path, title) of the pages, in the navigation's order (the default page is "/").
-PAGES = (
-    ("", "分层总览"), ("quadrants", "价值象限"), ("flows", "分层流动"),
-    ("pareto", "贡献集中度"), ("worklist", "客户经理工作清单"), ("books", "我的客户"),
-    ("customer", "客户视图"),
-)
+PAGES = tuple(("" if spec == pages.DEFAULT else spec.url_path, spec.title)
+              for spec in pages.PAGES)
 #: The title of the sign-in page (INTERFACES.md §4: fields 用户名 and 密码, button 登录).
 SIGN_IN_TITLE = "客户分层看板"
 
@@ -122,13 +121,6 @@ def new_page(browser):
     return page
 
 
-@contextmanager
-def browser_page() -> Iterator:
-    """A Playwright page in headless Debian Chromium with a tall viewport."""
-    with chromium() as browser:
-        yield new_page(browser)
-
-
 def sign_in(page, username: str, password: str, title: str | None = None) -> None:
     """Fill the sign-in form (用户名, 密码, 登录); wait for ``title`` (the page expected
     after it) when given."""
@@ -208,22 +200,25 @@ def shoot(page, path: Path, title: str | None = None) -> Path:
     return path
 
 
-def screenshot_pages(url: str, out_dir: Path, credentials: tuple[str, str],
-                     query: dict[str, str] | None = None, prefix: str = "",
-                     pages: tuple[tuple[str, str], ...] = PAGES) -> list[Path]:
-    """One full-page PNG per dashboard page (``<prefix><n>_<url path>.png``) as the user
-    of ``credentials``; ``query`` maps a page's url path to the query string it is opened
-    with (e.g. ``customer=C0000001``: that page is opened by its link, signing in again)."""
-    out_dir.mkdir(parents=True, exist_ok=True)
-    shots = []
-    with browser_page() as page:
-        page.goto(url)
-        sign_in(page, *credentials, title=pages[0][1])
-        for i, (path, title) in enumerate(pages, start=1):
-            if query and path in query:
-                page.goto(f"{url}/{path}?{query[path]}")
-                sign_in(page, *credentials, title=title)
-            elif i > 1:
-                open_page(page, title)
-            shots.append(shoot(page, out_dir / f"{prefix}{i}_{path or 'overview'}.png", title))
-    return shots
+#: Text of the table cells that are one word (Chinese characters, letters and digits only —
+#: no space or punctuation, where a line may break — at most 12 characters) and that the
+#: browser laid out on more than one line: a word broken inside (个人客户市 / 场).
+_WRAPPED_CELLS = """() => [...document.querySelectorAll('[data-testid="stTable"] td')]
+    .filter(td => { const t = td.innerText.trim();
+                    return t.length <= 12 && /^[\\u4e00-\\u9fffA-Za-z0-9.,%+-]+$/.test(t); })
+    .filter(td => {
+        const walker = document.createTreeWalker(td, NodeFilter.SHOW_TEXT);
+        const tops = new Set();
+        for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+            const range = document.createRange();
+            range.selectNodeContents(n);
+            for (const r of range.getClientRects()) if (r.width > 0) tops.add(Math.round(r.top));
+        }
+        return tops.size > 1;
+    })
+    .map(td => td.innerText.trim())"""
+
+
+def wrapped_cells(page) -> list[str]:
+    """The one-word table cells of the page that wrap onto a second line (should be none)."""
+    return page.evaluate(_WRAPPED_CELLS)

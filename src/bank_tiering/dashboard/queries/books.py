@@ -11,8 +11,8 @@ import duckdb
 import pandas as pd
 
 from bank_tiering.access.scope import Scope
-from bank_tiering.dashboard.queries.base import Filters, frame, sort_by_order
-from bank_tiering.summary import MARKET_CLASS_ORDER, TIER_ORDER
+from bank_tiering.analysis.order import MARKET_CLASS_ORDER, TIER_ORDER, sort_by_order
+from bank_tiering.analysis.scoped import Filters, frame
 
 # --------------------------------------------------------------------------------------
 # Worklists (mart_rm_worklist, METHODOLOGY.md §11, §14)
@@ -42,10 +42,11 @@ def worklist_counts(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters) ->
 
 
 def worklist_rows(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters, list_code: str,
-                  limit: int | None = 100) -> pd.DataFrame:
+                  limit: int | None = 100, offset: int = 0) -> pd.DataFrame:
     """The rows of one list, by branch then priority (1 = highest avg_aum in the branch),
-    at most ``limit`` (None: all, for a download), with the owner (RM id, name, status);
-    ``attrs["total"]`` is the list's size for the filters."""
+    at most ``limit`` from row ``offset`` on (a page of the table; ``limit`` None: all, for
+    a download), with the owner (RM id, name, status); ``attrs["total"]`` is the list's
+    size for the filters."""
     df = frame(
         con, scope,
         f"""
@@ -64,9 +65,9 @@ def worklist_rows(con: duckdb.DuckDBPyConnection, scope: Scope, f: Filters, list
         left join managers as m on m.rm_id = w.rm_id
         where {f.where("w")} and w.list_code = $list_code
         order by w.branch_id, w.priority, w.customer_id
-        {"limit $limit" if limit is not None else ""}
+        {"limit $limit" if limit is not None else ""} offset $offset
         """,
-        {**f.params, "list_code": list_code, "limit": limit},
+        {**f.params, "list_code": list_code, "limit": limit, "offset": offset},
     )
     df.attrs["total"] = int(df["total"].iloc[0]) if len(df) else 0
     return df.drop(columns="total")

@@ -11,8 +11,9 @@ import streamlit as st
 
 from bank_tiering.dashboard import charts, queries
 from bank_tiering.dashboard import formatting as fmt
-from bank_tiering.dashboard.common import describe_filters, page, show_table
+from bank_tiering.dashboard.common import describe_filters, page, page_caption, pager
 from bank_tiering.dashboard.downloads import Column, offer
+from bank_tiering.dashboard.tables import Table
 from bank_tiering.dashboard.worklists import list_spec, worklist_columns
 
 BOOK_COLUMNS = [
@@ -40,26 +41,23 @@ MIX_COLUMNS = [
 
 
 def show_book(book) -> None:
-    show_table({
-        "客户号": list(book["customer_id"]),
-        "机构": list(book["branch_id"]),
-        "市场": list(book["market_label"]),
-        "评定分层": [fmt.text(v) for v in book["tier_label"]],
-        "服务等级": [fmt.text(v) for v in book["service_tier_label"]],
-        "月日均金融资产（万元）": [fmt.in_wan(v) for v in book["avg_aum"]],
-        "利润贡献度（万元）": [fmt.in_wan(v) for v in book["contribution"]],
-        "保级关注": ["是" if v else "" for v in book["is_on_watch"]],
-        "客户经理状态": [fmt.text(v) for v in book["rm_status_label"]],
-        "所在工作清单": [v or "—" for v in book["worklists"]],
-    })
+    table = Table().text("客户号", book["customer_id"]).text("机构", book["branch_id"])
+    table.text("市场", book["market_label"]).text("评定分层", book["tier_label"])
+    table.text("服务等级", book["service_tier_label"])
+    table.money("月日均金融资产", book["avg_aum"])
+    table.money("利润贡献度", book["contribution"])
+    table.text("保级关注", ["是" if v else "" for v in book["is_on_watch"]], empty="")
+    table.text("客户经理状态", book["rm_status_label"])
+    table.text("所在工作清单", [v or "—" for v in book["worklists"]])
+    table.show()
 
 
 def rm_summary(book) -> None:
     c1, c2, c3, c4 = st.columns(4)
-    c1.metric("名下客户数", fmt.count(len(book)))
+    c1.metric("名下客户数", f"{fmt.count(len(book))}户")
     c2.metric("金融资产（月日均）", fmt.amount(book["avg_aum"].sum()) or "0.00元")
     c3.metric("利润贡献度", fmt.amount(book["contribution"].sum()) or "0.00元")
-    c4.metric("保级关注", fmt.count(int(book["is_on_watch"].sum())))
+    c4.metric("保级关注", f"{fmt.count(int(book['is_on_watch'].sum()))}户")
 
 
 def books_side_by_side(books, mix, scope, filters) -> None:
@@ -67,16 +65,14 @@ def books_side_by_side(books, mix, scope, filters) -> None:
     st.subheader("客户经理名下客户对比")
     offer("客户经理名下客户对比", "rm_books", filters.period,
           lambda c: queries.rm_books(c, scope, filters), BOOKS_COLUMNS)
-    show_table({
-        "客户经理": [fmt.owner(i, n) for i, n in zip(books["rm_id"], books["rm_name"],
-                                                   strict=True)],
-        "所属机构": [fmt.text(v) for v in books["rm_branch_id"]],
-        "状态": [fmt.text(v) for v in books["rm_status_label"]],
-        "客户数": [fmt.count(v) for v in books["customers"]],
-        "月日均金融资产（万元）": [fmt.in_wan(v) for v in books["aum"]],
-        "利润贡献度（万元）": [fmt.in_wan(v) for v in books["contribution"]],
-        "保级关注客户": [fmt.count(v) for v in books["on_watch"]],
-    })
+    table = Table().text("客户经理", [fmt.owner(i, n) for i, n in zip(
+        books["rm_id"], books["rm_name"], strict=True)])
+    table.text("所属机构", books["rm_branch_id"]).text("状态", books["rm_status_label"])
+    table.count("客户数", books["customers"])
+    table.money("月日均金融资产", books["aum"])
+    table.money("利润贡献度", books["contribution"])
+    table.count("保级关注客户", books["on_watch"])
+    table.show()
     if mix.empty:
         return
     st.altair_chart(charts.rm_books(mix), width="stretch")
@@ -88,10 +84,10 @@ def books_side_by_side(books, mix, scope, filters) -> None:
         index=["rm_id", "rm_name"], columns="tier", values="customers", aggfunc="sum",
         fill_value=0, sort=False)
     pivot = pivot[[f"{m[:2]}·{t}" for m, t in mix.attrs["tiers"]]]  # the methodology's order
-    show_table({
-        "客户经理": [fmt.owner(i, n) for i, n in pivot.index],
-        **{tier: [fmt.count(v) for v in pivot[tier]] for tier in pivot.columns},
-    })
+    table = Table().text("客户经理", [fmt.owner(i, n) for i, n in pivot.index])
+    for tier in pivot.columns:
+        table.count(tier, pivot[tier])
+    table.show()
     st.caption("每位客户经理名下各市场、服务等级的客户数；金融资产、贡献度和保级关注客户数见下载。")
 
 with page("我的客户") as (con, scope, filters):
@@ -123,28 +119,29 @@ with page("我的客户") as (con, scope, filters):
             offer(f"{fmt.owner(chosen, names.get(chosen))}名下客户", "book", filters.period,
                   lambda c: queries.rm_book(c, scope, filters, chosen), BOOK_COLUMNS)
             show_book(book)
-    handover = queries.worklist_rows(con, scope, filters, "handover")
-
     spec = list_spec("handover")
-    st.subheader(f"待交接客户（{fmt.count(handover.attrs['total'])}户）")
+    total = int(queries.worklist_counts(con, scope, filters).set_index("list_code")
+                ["customers"].get("handover", 0))
+    st.subheader(f"待交接客户（{fmt.count(total)}户）")
     st.caption("服务等级为重点分层，且客户经理已离职、无客户经理或即将离职的客户。")
-    if handover.empty:
-        st.info("所选范围在该期间没有待交接客户。")
-    else:
-        offer("待交接客户", "handover", filters.period,
-              lambda c: queries.worklist_rows(c, scope, filters, "handover", limit=None),
-              worklist_columns(spec))
-        show_table({
-            "机构": list(handover["branch_id"]),
-            "优先级": [fmt.count(v) for v in handover["priority"]],
-            "客户号": list(handover["customer_id"]),
-            "服务等级": [fmt.text(v) for v in handover["service_tier_label"]],
-            "月日均金融资产（万元）": [fmt.in_wan(v) for v in handover["avg_aum"]],
-            "客户经理": [fmt.owner(i, n) for i, n in zip(handover["rm_id"], handover["rm_name"],
-                                                       strict=True)],
-            "客户经理状态": [fmt.text(v) for v in handover["rm_status_label"]],
-            spec.gap_heading: [spec.shown(v) for v in handover["gap"]],
-        })
-        if handover.attrs["total"] > len(handover):
-            st.caption(f"按机构、优先级排序，显示前 {len(handover)} 户"
-                       f"（共 {fmt.count(handover.attrs['total'])} 户；下载含全部）。")
+    offset, size = pager(total, "books_handover_page")
+    handover = queries.worklist_rows(con, scope, filters, "handover", limit=size,
+                                     offset=offset)
+
+if handover.empty:
+    st.info("所选范围在该期间没有待交接客户。")
+else:
+    offer("待交接客户", "handover", filters.period,
+          lambda c: queries.worklist_rows(c, scope, filters, "handover", limit=None),
+          worklist_columns(spec))
+    table = Table().text("机构", handover["branch_id"])
+    table.count("优先级", handover["priority"], unit="位")
+    table.text("客户号", handover["customer_id"])
+    table.text("服务等级", handover["service_tier_label"])
+    table.money("月日均金融资产", handover["avg_aum"])
+    table.text("客户经理", [fmt.owner(i, n) for i, n in zip(
+        handover["rm_id"], handover["rm_name"], strict=True)])
+    table.text("客户经理状态", handover["rm_status_label"])
+    table.number(spec.gap, handover["gap"], "天", digits=0)
+    table.show()
+    page_caption(offset, len(handover), total)

@@ -4,8 +4,8 @@ import streamlit as st
 
 from bank_tiering.dashboard import charts, queries
 from bank_tiering.dashboard import formatting as fmt
-from bank_tiering.dashboard.common import describe_filters, page, show_table
-from bank_tiering.dashboard.formatting import WAN, YI
+from bank_tiering.dashboard.common import describe_filters, page
+from bank_tiering.dashboard.tables import Table
 
 with page("价值象限") as (con, scope, filters):
     groups = queries.quadrant_groups(con, scope, filters)
@@ -24,16 +24,15 @@ with page("价值象限") as (con, scope, filters):
 median = float(points["group_median"].iloc[0]) if not points.empty else 0.0
 st.caption(describe_filters(scope, filters))
 c1, c2, c3 = st.columns(3)
-c1.metric("组内客户数", fmt.count(len(points)))
+c1.metric("组内客户数", f"{fmt.count(len(points))}户")
 c2.metric("组中位数贡献度", fmt.amount(median))
-c3.metric("银行价值高线", f"{y_line:g}" if y_line is not None else "")
+c3.metric("银行价值高线", f"{y_line:g}分" if y_line is not None else "")
 st.altair_chart(charts.quadrant_scatter(points, median, y_line or 0.0), width="stretch")
-st.caption("横线：银行价值得分高线；竖线：所在（市场，分层）组贡献度中位数。"
-           "贡献度 > 0 且 ≥ 中位数为贡献高；得分 ≥ 高线为价值高。颜色为数据集市中的价值象限。")
+st.caption("横线：银行价值得分高线；竖线：所在（市场，分层）组贡献度中位数（全行同组客户）。"
+           "贡献度 > 0 且 ≥ 中位数为贡献高；得分 ≥ 高线为价值高。颜色为客户当月的价值象限。")
 summary = queries.quadrant_summary(points)
-show_table({
-    "价值象限": list(summary["quadrant_label"]),
-    "客户数": [fmt.count(v) for v in summary["customers"]],
-    "利润贡献度（万元）": [f"{v / WAN:,.2f}" for v in summary["contribution"]],
-    "金融资产（亿元）": [f"{v / YI:,.4f}" for v in summary["aum"]],
-})
+table = Table().text("价值象限", summary["quadrant_label"])
+table.count("客户数", summary["customers"])
+table.money("利润贡献度", summary["contribution"])
+table.money("金融资产", summary["aum"])
+table.show()
