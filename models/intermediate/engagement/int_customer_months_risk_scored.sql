@@ -86,7 +86,7 @@ activity_bases as (
         on customer_months.parameter_branch_id = int_branch_parameters_pivoted.branch_id
     left join int_customer_month_transactions_counted
         on customer_months.customer_id = int_customer_month_transactions_counted.customer_id
-            and int_customer_month_transactions_counted.period_month < customer_months.period_month
+            and customer_months.period_month > int_customer_month_transactions_counted.period_month
             and int_customer_month_transactions_counted.period_month >= cast({{ dbt.dateadd(
                 'month',
                 '-1 * cast(int_branch_parameters_pivoted.churn_activity_base_months as integer)',
@@ -103,7 +103,7 @@ indicators as (
         customer_months.avg_aum,
         customer_months.previous_avg_aum,
         {{ governance_money('coalesce(outflows.net_outflow, 0)') }} as net_outflow,
-        coalesce(transactions.period_transactions, 0) as period_transactions,
+        coalesce(counts.period_transactions, 0) as period_transactions,
         activity_bases.base_transactions,
         cast(parameters.churn_activity_base_months as integer) as base_months,
         scored_months.survey_satisfaction_score,
@@ -123,9 +123,9 @@ indicators as (
     from customer_months
     inner join int_branch_parameters_pivoted as parameters
         on customer_months.parameter_branch_id = parameters.branch_id
-    left join int_customer_month_transactions_counted as transactions
-        on customer_months.customer_id = transactions.customer_id
-            and customer_months.period_month = transactions.period_month
+    left join int_customer_month_transactions_counted as counts
+        on customer_months.customer_id = counts.customer_id
+            and customer_months.period_month = counts.period_month
     left join int_customer_months_transactions_costed as outflows
         on customer_months.customer_id = outflows.customer_id
             and customer_months.period_month = outflows.period_month

@@ -96,7 +96,7 @@ kept_months as (
     cross join horizons
     left join served as later
         on flagged.customer_id = later.customer_id
-            and later.period_month > flagged.period_month
+            and flagged.period_month < later.period_month
             and later.period_month
             <= cast({{ dbt.dateadd('month', 'horizons.horizon_months', 'flagged.period_month') }} as date)
             and later.tier_family = flagged.tier_family

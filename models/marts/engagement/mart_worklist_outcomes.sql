@@ -89,7 +89,7 @@ contacted as (
     from entries
     inner join int_contacts_validated
         on entries.customer_id = int_contacts_validated.customer_id
-            and int_contacts_validated.contact_date > entries.period_end
+            and entries.period_end < int_contacts_validated.contact_date
             and int_contacts_validated.contact_date
             <= cast({{ dbt.dateadd('day', 'entries.contact_days', 'entries.period_end') }} as date)
 ),

@@ -460,7 +460,7 @@ lapsed as (
             = cast({{ dbt.dateadd('month', '-1', 'current_months.period_month') }} as date)
     inner join watched_assessed_months as watched_months
         on current_months.customer_id = watched_months.customer_id
-            and watched_months.period_month < current_months.period_month
+            and current_months.period_month > watched_months.period_month
             and watched_months.period_month >= cast({{ dbt.dateadd(
                 'month', '-1 * current_months.win_back_lookback_months', 'current_months.period_month') }} as date)
     where
