@@ -105,24 +105,24 @@ indicators as (
         {{ governance_money('coalesce(outflows.net_outflow, 0)') }} as net_outflow,
         coalesce(counts.period_transactions, 0) as period_transactions,
         activity_bases.base_transactions,
-        cast(parameters.churn_activity_base_months as integer) as base_months,
+        cast(branch_parameters.churn_activity_base_months as integer) as base_months,
         scored_months.survey_satisfaction_score,
         coalesce(owners.rm_status, 'unassigned') as rm_status,
-        parameters.churn_aum_drop_points,
-        parameters.churn_aum_drop_full_ratio,
-        parameters.churn_outflow_points,
-        parameters.churn_outflow_full_ratio,
-        parameters.churn_activity_drop_points,
-        parameters.churn_activity_base_min,
-        parameters.churn_activity_drop_ratio,
-        parameters.churn_low_satisfaction_points,
-        parameters.churn_low_satisfaction_below,
-        parameters.churn_no_owner_points,
-        parameters.churn_band_high_min_score,
-        parameters.churn_band_medium_min_score
+        branch_parameters.churn_aum_drop_points,
+        branch_parameters.churn_aum_drop_full_ratio,
+        branch_parameters.churn_outflow_points,
+        branch_parameters.churn_outflow_full_ratio,
+        branch_parameters.churn_activity_drop_points,
+        branch_parameters.churn_activity_base_min,
+        branch_parameters.churn_activity_drop_ratio,
+        branch_parameters.churn_low_satisfaction_points,
+        branch_parameters.churn_low_satisfaction_below,
+        branch_parameters.churn_no_owner_points,
+        branch_parameters.churn_band_high_min_score,
+        branch_parameters.churn_band_medium_min_score
     from customer_months
-    inner join int_branch_parameters_pivoted as parameters
-        on customer_months.parameter_branch_id = parameters.branch_id
+    inner join int_branch_parameters_pivoted as branch_parameters
+        on customer_months.parameter_branch_id = branch_parameters.branch_id
     left join int_customer_month_transactions_counted as counts
         on customer_months.customer_id = counts.customer_id
             and customer_months.period_month = counts.period_month

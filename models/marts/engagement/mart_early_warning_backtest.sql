@@ -99,8 +99,8 @@ kept_months as (
             and flagged.period_month < later.period_month
             and later.period_month
             <= cast({{ dbt.dateadd('month', 'horizons.horizon_months', 'flagged.period_month') }} as date)
-            and later.tier_family = flagged.tier_family
-            and later.tier_rank >= flagged.tier_rank
+            and flagged.tier_family = later.tier_family
+            and flagged.tier_rank <= later.tier_rank
     group by
         flagged.customer_id,
         flagged.period_month
