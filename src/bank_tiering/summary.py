@@ -303,7 +303,7 @@ def governance_tables(rows: dict[str, Any]) -> list[TextTable]:
         TextTable("期末客户经理：", ["客户经理状态", "客户数（户）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
                    for line in rows["rm_status"]]),
-        TextTable("期末流失风险（METHODOLOGY.md §16）：", ["流失风险等级", "客户数（户）"],
+        TextTable("期末流失风险：", ["流失风险等级", "客户数（户）"],
                   [[line["label_zh"] or line["code"], f"{line['customers']:,}"]
                    for line in rows["churn_risk_band"]]),
         TextTable("客户经理工作清单：", ["工作清单", "客户数（户）", "涉及机构（个）"],
