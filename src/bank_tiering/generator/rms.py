@@ -134,15 +134,16 @@ class Staff:
             staying = (self.leave[rm] > day[rows]) if resigning else (self.leave[rm] == _NO_DAY)
             return staying & (self.hire[rm] <= day[rows]) & (rm != exclude[rows])
 
-        todo = np.flatnonzero(count > 0)
+        pending = np.flatnonzero(count > 0)
         for _ in range(tries):  # rejection sampling, vectorised over the rows
-            if not len(todo):
+            if not len(pending):
                 break
-            rm = order[first[todo] + (rng.random(len(todo)) * count[todo]).astype(np.int64)]
-            good = ok(rm, todo)
-            out[todo[good]] = rm[good]
-            todo = todo[~good]
-        for i in todo:  # the few rows whose branch has almost no candidate: scan it
+            picks = (rng.random(len(pending)) * count[pending]).astype(np.int64)
+            rm = order[first[pending] + picks]
+            good = ok(rm, pending)
+            out[pending[good]] = rm[good]
+            pending = pending[~good]
+        for i in pending:  # the few rows whose branch has almost no candidate: scan it
             rms = order[first[i]:first[i] + count[i]]
             found = rms[ok(rms, np.full(len(rms), i))]
             if len(found):
