@@ -40,16 +40,8 @@ BREAKS = [
      "update marts.fct_customer_segment set tier_code = 'not_a_tier' "
      "where customer_id = (select min(customer_id) from marts.fct_customer_segment)",
      "primary_key_fct_customer_segment"),
-    ("a tier-flow row twice (mart incremental by month)",
-     "insert into marts.mart_tier_flows select * from marts.mart_tier_flows limit 1",
-     "primary_key_mart_tier_flows"),
-    ("a worklist priority repeated within its list and branch (the alternate key)",
-     "update marts.mart_rm_worklist set priority = 1 "
-     "where (period_month, list_code, branch_id) in (select period_month, list_code, branch_id "
-     "from marts.mart_rm_worklist group by all having count(*) > 1 limit 1)",
-     "primary_key_mart_rm_worklist"),
-    ("a service tier code outside §10's (intermediate incremental table)",
-     "update intermediate.int_customer_months_service_tiered set service_tier_code = 'x' "
+    ("a service-tier rule outside §10's (intermediate incremental table)",
+     "update intermediate.int_customer_months_service_tiered set service_tier_rule = 'x' "
      "where customer_id = (select min(customer_id) "
      "from intermediate.int_customer_months_service_tiered)",
      "primary_key_int_customer_months_service_tiered"),
@@ -58,8 +50,8 @@ BREAKS = [
 UNTOUCHED = "primary_key_int_customer_months_fees_summed"
 MODELS = ["int_transaction_days_profiled", "fct_customer_contribution", "scalar_parameters",
           "int_customer_months_transactions_costed", "dq_quarantine",
-          "int_customer_months_fees_summed", "fct_customer_segment", "mart_tier_flows",
-          "mart_rm_worklist", "int_customer_months_service_tiered"]
+          "int_customer_months_fees_summed", "fct_customer_segment",
+          "int_customer_months_service_tiered"]
 
 
 def _copy(dirty_build: Build, workdir: Path) -> Build:
