@@ -57,8 +57,11 @@ lint: setup
 		--target-path target/lint --exclude resource_type:test resource_type:unit_test
 	$(LINT_ENV) $(BIN)/sqlfluff lint models tests analyses --processes 2
 
+# Two pytest-xdist workers, a test file at a time on each (its module fixtures built once):
+# the Spark file, first (tests/python/conftest.py), takes one worker for about 11 minutes
+# while the other runs the rest. `.venv/bin/pytest -q` runs it all in one process.
 python-tests: setup
-	$(BIN)/pytest -q
+	$(BIN)/pytest -q -n 2 --dist loadfile
 
 # The hand-written script vs dbt, full and +1 month (README "Performance"). Extra options
 # through BENCH_ARGS, e.g. BENCH_ARGS="--customers 1000000 --memory-limit 3GB --workdir /tmp/b".
