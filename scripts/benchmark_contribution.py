@@ -30,7 +30,8 @@ from dbt's run_results.json.
 
 7. ``--spark``: after the script, the models of 4. and of 5. (tests excluded) on Spark
    (dbt-spark session, local[threads], the profile's defaults), each into a fresh
-   warehouse folder; the Spark mart checked equal to the script within 0.01.
+   warehouse folder (``--skip-contribution``: 5. only); the Spark mart checked equal to
+   the script within 0.01.
 
 Examples::
 
@@ -301,15 +302,16 @@ def run_spark(workdir: Path, raw: Path, args: argparse.Namespace, script: Measur
               report) -> None:
     """README "Apache Spark": the models alone (data tests are DuckDB's job at this size)."""
     models_only = ("--exclude", "resource_type:test", "resource_type:unit_test")
-    contribution = SparkWarehouse(workdir, "spark_contribution", raw, args)
-    contribution.reset()
-    contribution.dbt("parse", "parse")
-    fct = contribution.dbt("spark +contribution, models", "build",
-                           "--select", "+fct_customer_contribution", *models_only)
-    report(fct, script)
-    check = compare_with_mart(workdir / "reference.duckdb", contribution.path, spark=True)
-    print(f"   script vs Spark mart: {check}")
-    print(f"   slowest: {_slowest(fct)}")
+    if not args.skip_contribution:
+        contribution = SparkWarehouse(workdir, "spark_contribution", raw, args)
+        contribution.reset()
+        contribution.dbt("parse", "parse")
+        fct = contribution.dbt("spark +contribution, models", "build",
+                               "--select", "+fct_customer_contribution", *models_only)
+        report(fct, script)
+        check = compare_with_mart(workdir / "reference.duckdb", contribution.path, spark=True)
+        print(f"   script vs Spark mart: {check}")
+        print(f"   slowest: {_slowest(fct)}")
     if not args.skip_whole:
         whole = SparkWarehouse(workdir, "spark_whole", raw, args)
         whole.reset()
@@ -335,6 +337,8 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2, help="BANK_TIERING_THREADS")
     parser.add_argument("--skip-whole", action="store_true", help="skip the whole dbt build")
     parser.add_argument("--skip-incremental", action="store_true")
+    parser.add_argument("--skip-contribution", action="store_true",
+                        help="with --spark: the whole build only")
     parser.add_argument("--spark", action="store_true",
                         help="after the script: the models of +fct_customer_contribution and the "
                              "whole project (models and seeds) on Spark local[threads] instead")
